@@ -1,0 +1,12 @@
+"""ORM classes only. Importing this package registers every table on Base.metadata."""
+
+from yinqing.db import Base
+from yinqing.models.comments import Comment
+from yinqing.models.jobs import Job
+from yinqing.models.music import Album, Artist, Lyric, Playlist, PlaylistTrack, Song, SongArtist
+from yinqing.models.users import NotInterested, Play, Rating, User
+
+__all__ = [
+    "Base", "Album", "Artist", "Comment", "Job", "Lyric", "NotInterested", "Play", "Playlist",
+    "PlaylistTrack", "Rating", "Song", "SongArtist", "User",
+]

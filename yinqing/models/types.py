@@ -1,0 +1,16 @@
+"""Column types and helpers shared by the model modules."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import BigInteger, Integer, JSON
+
+# Surrogate keys: BIGINT on servers, INTEGER on SQLite (only INTEGER PRIMARY KEY autoincrements there).
+BigId = BigInteger().with_variant(Integer, "sqlite")
+Json = JSON().with_variant(JSON(none_as_null=True), "sqlite")
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: the database stores UTC without zone (MySQL has no zone-aware type)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
