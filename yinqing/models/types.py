@@ -8,7 +8,8 @@ from sqlalchemy import BigInteger, Integer, JSON
 
 # Surrogate keys: BIGINT on servers, INTEGER on SQLite (only INTEGER PRIMARY KEY autoincrements there).
 BigId = BigInteger().with_variant(Integer, "sqlite")
-Json = JSON().with_variant(JSON(none_as_null=True), "sqlite")
+# Python None is stored as SQL NULL ("unknown"), not as the JSON literal null.
+Json = JSON(none_as_null=True)
 
 
 def utcnow() -> datetime:
