@@ -1,0 +1,55 @@
+"""The Flask (APIFlask) application factory: JSON API under /api, the built SPA at /."""
+
+from __future__ import annotations
+
+import logging
+
+from apiflask import APIFlask
+
+from yinqing.config import Settings
+from yinqing.db import make_engine, make_sessionmaker
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
+def create_app(settings: Settings | None = None) -> APIFlask:
+    """Build the app for the given settings (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    app = APIFlask("yinqing", title="Yinqing 音情 API", version="1.0", spec_path="/api/openapi.json",
+                   docs_path="/api/docs", static_folder=None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_AS_ASCII=False,
+        AUTO_404_RESPONSE=True,
+        VALIDATION_ERROR_STATUS_CODE=422,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    app.json.ensure_ascii = False
+    engine = make_engine(settings.database_url)
+    app.extensions["yinqing"] = {"settings": settings, "engine": engine,
+                                 "sessionmaker": make_sessionmaker(engine)}
+    _init_extensions(app)
+    _register_blueprints(app)
+    logging.getLogger("yinqing").setLevel(logging.INFO)
+    return app
+
+
+def _init_extensions(app: APIFlask) -> None:
+    from yinqing.api.deps import close_session
+    from yinqing.api.errors import init_errors
+    from yinqing.api.limiter import limiter
+
+    init_errors(app)
+    limiter.init_app(app)
+    app.teardown_appcontext(close_session)
+
+
+def _register_blueprints(app: APIFlask) -> None:
+    from yinqing.api import auth, frontend, health, users
+
+    for module in (health, auth, users):
+        app.register_blueprint(module.bp)
+    # The SPA catch-all goes last so every /api route wins over it.
+    app.register_blueprint(frontend.bp)

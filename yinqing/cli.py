@@ -1,0 +1,90 @@
+"""The `yinqing` command line. Each capability registers its commands here with add_command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from yinqing.config import Settings
+
+
+@click.group()
+def main() -> None:
+    """Yinqing (音情): NetEase Cloud Music crawler, recommendations and comment sentiment."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the API and the built frontend with the production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from yinqing.api import create_app
+
+    app = create_app()
+    click.echo(f"音情 Yinqing serving on http://{host}:{port}  (API docs: /api/docs)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="yinqing")
+
+
+@main.group()
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the database to the latest schema."""
+    from yinqing.migrate import upgrade
+
+    settings = Settings.from_env()
+    upgrade(settings.database_url, revision)
+    click.echo(f"database at revision {revision}: {_safe_url(settings.database_url)}")
+
+
+@main.group()
+def train() -> None:
+    """Train models (sentiment, recommenders)."""
+
+
+@main.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--nickname", default=None)
+def create_admin(username: str, password: str, nickname: str | None) -> None:
+    """Create an administrator account (or promote an existing user after checking the password)."""
+    from sqlalchemy import select
+
+    from yinqing.db import make_engine, make_sessionmaker, session_scope
+    from yinqing.models import User
+    from yinqing.services import accounts
+    from yinqing.services.errors import ServiceError
+
+    settings = Settings.from_env()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        with session_scope(factory) as session:
+            existing = session.scalar(select(User).where(User.username == username))
+            if existing is not None:
+                accounts.authenticate(session, username, password)
+                existing.role = "admin"
+            else:
+                accounts.register_user(session, username, password, nickname, role="admin")
+    except ServiceError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(f"admin '{username}' ready")
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    main()
