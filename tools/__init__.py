@@ -1,0 +1,1 @@
+"""Development and test tools kept outside the `yinqing` package."""
