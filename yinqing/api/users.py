@@ -53,7 +53,7 @@ def _editable_user(user_id: int | None):
 @bp.output(UserOut)
 @bp.doc(summary="Edit the current user's nickname and bio")
 def update_me(body):
-    return update_user(None, body)
+    return _update_profile(None, body)
 
 
 @bp.patch("/<int:user_id>")
@@ -62,6 +62,10 @@ def update_me(body):
 @bp.output(UserOut)
 @bp.doc(summary="Edit a user's profile (yourself, or anyone for admins)", responses=[403, 404])
 def update_user(user_id, body):
+    return _update_profile(user_id, body)
+
+
+def _update_profile(user_id: int | None, body: dict) -> dict:
     session, user = _editable_user(user_id)
     accounts.update_profile(user, body.get("nickname"), body.get("bio"))
     session.commit()
