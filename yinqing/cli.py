@@ -12,6 +12,9 @@ from yinqing.config import Settings
 @click.group()
 def main() -> None:
     """Yinqing (音情): NetEase Cloud Music crawler, recommendations and comment sentiment."""
+    from dotenv import load_dotenv
+
+    load_dotenv()  # a .env file in the working directory, if any (see .env.example)
 
 
 @main.command()
@@ -43,6 +46,14 @@ def db_upgrade(revision: str) -> None:
     settings = Settings.from_env()
     upgrade(settings.database_url, revision)
     click.echo(f"database at revision {revision}: {_safe_url(settings.database_url)}")
+
+
+@main.command()
+def bootstrap() -> None:
+    """First start: bring the database up to date (later steps: crawl, label, train)."""
+    from yinqing.migrate import upgrade
+
+    upgrade(Settings.from_env().database_url)
 
 
 @main.group()
