@@ -2,11 +2,12 @@
 
 from yinqing.db import Base
 from yinqing.models.comments import Comment
+from yinqing.models.crawl import CrawlUnit
 from yinqing.models.jobs import Job
 from yinqing.models.music import Album, Artist, Lyric, Playlist, PlaylistTrack, Song, SongArtist
 from yinqing.models.users import NotInterested, Play, Rating, User
 
 __all__ = [
-    "Base", "Album", "Artist", "Comment", "Job", "Lyric", "NotInterested", "Play", "Playlist",
+    "Base", "Album", "Artist", "Comment", "CrawlUnit", "Job", "Lyric", "NotInterested", "Play", "Playlist",
     "PlaylistTrack", "Rating", "Song", "SongArtist", "User",
 ]
