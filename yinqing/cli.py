@@ -21,15 +21,34 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="also run the background-job consumer in a child process")
+def serve(host: str, port: int, threads: int, worker: bool) -> None:
     """Serve the API and the built frontend with the production WSGI server (waitress)."""
+    import subprocess
+
     from waitress import serve as waitress_serve
 
     from yinqing.api import create_app
 
     app = create_app()
+    child = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "worker"]) if worker else None
     click.echo(f"音情 Yinqing serving on http://{host}:{port}  (API docs: /api/docs)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="yinqing")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="yinqing")
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
+
+
+@main.command()
+@click.option("--workers", default=1, show_default=True, type=int)
+def worker(workers: int) -> None:
+    """Run the background-job consumer (crawl, train, analyse)."""
+    from yinqing.jobs import huey
+
+    huey.create_consumer(workers=workers, worker_type="thread").run()
 
 
 @main.group()

@@ -47,9 +47,9 @@ def _init_extensions(app: APIFlask) -> None:
 
 
 def _register_blueprints(app: APIFlask) -> None:
-    from yinqing.api import auth, frontend, health, users
+    from yinqing.api import auth, frontend, health, jobs, users
 
-    for module in (health, auth, users):
+    for module in (health, auth, users, jobs):
         app.register_blueprint(module.bp)
     # The SPA catch-all goes last so every /api route wins over it.
     app.register_blueprint(frontend.bp)

@@ -1,0 +1,71 @@
+"""Huey background tasks: crawl, train and analyse run here, never inside a web request.
+
+The queue is SQLite in the instance folder by default and Redis when REDIS_URL is set. Every task
+is a thin wrapper: `run_job(job_id, work)` marks the Job row running, passes `work` a progress
+callback, and records done/failed. Start a consumer with `yinqing worker` (`yinqing serve` starts
+one beside the web server).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from huey import RedisHuey, SqliteHuey
+
+from yinqing.config import Settings
+from yinqing.db import make_engine, make_sessionmaker, session_scope
+from yinqing.services import jobs as job_records
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+
+def make_huey(settings: Settings):
+    """The task queue for these settings."""
+    if settings.redis_url:
+        return RedisHuey("yinqing", url=settings.redis_url)
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("yinqing", filename=str(settings.instance_dir / "huey.db"))
+
+
+_settings = Settings.from_env()
+huey = make_huey(_settings)
+_factory = None
+
+
+def sessions():
+    """The worker's sessionmaker (created lazily so importing this module opens no connection)."""
+    global _factory
+    if _factory is None:
+        _factory = make_sessionmaker(make_engine(Settings.from_env().database_url))
+    return _factory
+
+
+def use_database(url: str) -> None:
+    """Point the tasks at another database (tests, or a worker started for another DATABASE_URL)."""
+    global _factory
+    _factory = make_sessionmaker(make_engine(url))
+
+
+def run_job(job_id: int, work: Callable[[Progress], dict | None]) -> dict | None:
+    """Run `work(progress)` for the Job row `job_id`, recording its status, progress and result."""
+    factory = sessions()
+    with session_scope(factory) as s:
+        job_records.mark_running(job_records.get_job(s, job_id))
+
+    def progress(fraction: float, message: str = "") -> None:
+        with session_scope(factory) as s2:
+            job_records.mark_progress(job_records.get_job(s2, job_id), fraction, message)
+
+    try:
+        result = work(progress)
+    except Exception as exc:  # the job fails, the worker lives on
+        log.exception("job %s failed", job_id)
+        with session_scope(factory) as s:
+            job_records.mark_failed(job_records.get_job(s, job_id), f"失败 / failed: {exc}")
+        return None
+    with session_scope(factory) as s:
+        job_records.mark_done(job_records.get_job(s, job_id), result)
+    return result
