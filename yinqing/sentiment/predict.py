@@ -1,0 +1,137 @@
+"""Loading a trained sentiment model and classifying texts with it.
+
+The output of `SentimentClassifier.predict` for each text is a dict:
+``label`` ("positive", "negative" or "neutral"), ``probability`` (of positive),
+``confidence`` (probability of the chosen side), ``neutral`` (True when the probability
+falls inside the neutral band) and, with ``explain=True``, ``tokens``: the words whose
+removal moves the probability most, with the signed change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import torch
+
+from yinqing.sentiment.models import ModelConfig, build_model
+from yinqing.sentiment.tokenize import cjk_share, has_content, normalise, words
+
+FORMAT = "yinqing-sentiment/1"
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "sentiment.pt"
+# Probabilities inside [low, high] are reported as neutral (documented in MODEL.md).
+DEFAULT_NEUTRAL_BAND = (0.35, 0.65)
+REBUILD_HINT = "run `yinqing train sentiment` to rebuild it"
+
+
+class ModelLoadError(RuntimeError):
+    """The model file is missing or unreadable; the message names the rebuild command."""
+
+
+class SentimentClassifier:
+    """A trained model plus its metadata; `predict` is the batch API."""
+
+    def __init__(self, module: torch.nn.Module, cfg: ModelConfig, meta: dict | None = None):
+        self.module = module.eval()
+        self.cfg = cfg
+        self.meta = dict(meta or {})
+        band = self.meta.get("neutral_band") or DEFAULT_NEUTRAL_BAND
+        self.neutral_band = (float(band[0]), float(band[1]))
+
+    @property
+    def version(self) -> str:
+        """Short identifier stored next to each labelled comment (a new model re-labels)."""
+        return str(self.meta.get("version") or f"{self.cfg.kind}-untracked")
+
+    # -- scoring ---------------------------------------------------------------------------
+    @torch.inference_mode()
+    def probabilities(self, texts: list[str], batch_size: int = 512) -> list[float]:
+        """P(positive) for each already normalised, non-empty text."""
+        # Sorting by length keeps padding (and so wasted work) small for the char models.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        result = [0.5] * len(texts)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            batch = self.module.encode([texts[i] for i in idx])
+            for i, p in zip(idx, torch.sigmoid(self.module(batch)).tolist()):
+                result[i] = p
+        return result
+
+    def predict(self, texts: list[str], explain: bool = False, top_k: int = 6) -> list[dict]:
+        """Classify each text; texts without letters or Chinese get a neutral 0.5 result."""
+        clean = [normalise(t) for t in texts]
+        scorable = [i for i, t in enumerate(clean) if has_content(t)]
+        probs = self.probabilities([clean[i] for i in scorable])
+        results = [self._result(0.5, reason="no_text") for _ in clean]
+        for i, p in zip(scorable, probs):
+            reason = None if cjk_share(clean[i]) >= 0.2 else "not_chinese"
+            results[i] = self._result(p, reason=reason)
+            if explain:
+                results[i]["tokens"] = self.influential_tokens(clean[i], p, top_k)
+        return results
+
+    def _result(self, prob: float, reason: str | None = None) -> dict:
+        low, high = self.neutral_band
+        neutral = reason is not None or low <= prob <= high
+        label = "neutral" if neutral else ("positive" if prob > 0.5 else "negative")
+        out = {
+            "label": label,
+            "probability": round(prob, 4),
+            "confidence": round(max(prob, 1 - prob), 4),
+            "neutral": neutral,
+        }
+        if reason:
+            # Outside Chinese the model is guessing: report neutral, low confidence.
+            out["reason"] = reason
+            out["confidence"] = 0.0 if reason == "no_text" else round(min(out["confidence"], 0.5), 4)
+        return out
+
+    def influential_tokens(self, text: str, prob: float, top_k: int = 6) -> list[dict]:
+        """Words whose deletion changes P(positive) most (occlusion), strongest first."""
+        tokens = words(text)[:64]
+        if len(tokens) < 2:
+            return [{"token": t, "weight": round(prob - 0.5, 4)} for t in tokens]
+        variants = ["".join(tokens[:i] + tokens[i + 1 :]) for i in range(len(tokens))]
+        drops = self.probabilities([v if v else " " for v in variants])
+        scored = {}
+        for tok, p in zip(tokens, drops):
+            if tok.strip() and tok not in scored:
+                scored[tok] = prob - p  # > 0: the word pushed towards positive
+        best = sorted(scored.items(), key=lambda kv: abs(kv[1]), reverse=True)[:top_k]
+        return [{"token": t, "weight": round(w, 4)} for t, w in best if abs(w) > 1e-4]
+
+    # -- persistence -----------------------------------------------------------------------
+    def save(self, path: Path) -> Path:
+        """Write the model (float16 weights, config, metadata) to `path`."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().to(torch.float16) if v.is_floating_point() else v
+                 for k, v in self.module.state_dict().items()}
+        torch.save({"format": FORMAT, "config": self.cfg.to_dict(), "meta": self.meta, "state": state}, path)
+        return path
+
+
+def file_digest(path: Path) -> str:
+    """First 8 hex digits of the SHA-256 of a file, part of the model version."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
+
+
+def load_classifier(path: Path | str | None = None) -> SentimentClassifier:
+    """Load a model file (default: the committed one); raise ModelLoadError if it is unusable."""
+    path = Path(path) if path else DEFAULT_MODEL_PATH
+    if not path.is_file():
+        raise ModelLoadError(f"sentiment model file {path} is missing; {REBUILD_HINT}")
+    try:
+        blob = torch.load(path, map_location="cpu", weights_only=True)
+        if not isinstance(blob, dict) or blob.get("format") != FORMAT:
+            raise ValueError("not a Yinqing sentiment model")
+        cfg = ModelConfig(**blob["config"])
+        module = build_model(cfg)
+        module.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in blob["state"].items()})
+    except ModelLoadError:
+        raise
+    except Exception as exc:  # any unreadable file means the same to the user
+        raise ModelLoadError(f"sentiment model file {path} is corrupt ({exc}); {REBUILD_HINT}") from exc
+    meta = dict(blob.get("meta") or {})
+    meta.setdefault("version", f"{cfg.kind}-{file_digest(path)}")
+    return SentimentClassifier(module, cfg, meta)
