@@ -1,0 +1,533 @@
+"""Dashboard statistics: SQL aggregates per chart, filters, and the precomputed tables behind them.
+
+How it stays fast:
+- every chart is one or two GROUP BY queries; nothing loads all songs or comments per request;
+- per-song comment aggregates (count, likes, sentiment counts) and the cover-version class live in
+  `song_stats`, rebuilt by `refresh_stats(session)` after each crawl or analysis job;
+- unfiltered chart payloads and word-cloud term lists are cached in `stats_cache` (TTL
+  `CACHE_TTL`); `refresh_stats` clears and re-warms them. Filtered charts run their SQL live.
+
+Dates are grouped in China time (Asia/Shanghai, UTC+8): NetEase dates a release at local midnight,
+which is 16:00 of the previous day in the UTC the database stores.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import os
+import re
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy import case, delete, extract, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from yinqing.config import Settings
+from yinqing.models import (Album, Artist, Comment, Lyric, Playlist, PlaylistTrack, Song, SongArtist,
+                            SongStats, StatsCache, User)
+from yinqing.models.types import utcnow
+from yinqing.services.errors import InvalidInput, NotFound
+from yinqing.services.ingest import upsert_rows
+from yinqing.text import wordcloud
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+CACHE_TTL = timedelta(minutes=10)
+LOCAL_OFFSET = timedelta(hours=8)
+REFRESHED_KEY = "meta:refreshed"
+CHUNK = 2000
+# Word clouds read at most this many documents (the most-liked comments first): term shares
+# settle long before that, and segmentation cost grows linearly.
+CLOUD_DOCS = {"all": 20000, "artist": 5000, "song": 5000}
+CLOUD_TERMS = 200
+
+FEE_CLASSES = {0: "free", 1: "vip", 4: "album", 8: "free_low"}
+DURATION_EDGES_S = [60, 120, 180, 240, 300, 360, 480, 600]
+ALBUM_SIZE_EDGES = [1, 5, 10, 15, 20, 30]
+# Title/alias markers of a cover version (case-insensitive): "Cover", "翻唱", "翻自", "原唱：".
+COVER_MARKERS = re.compile(r"cover|翻唱|翻自|原唱\s*[:：]", re.IGNORECASE)
+COVER_RULE = ("originCoverType 1 = original, 2 = cover; otherwise a song with originSongSimpleData, or whose "
+              "title/alias/translated title contains 'cover', '翻唱', '翻自' or '原唱：', is a cover; the rest "
+              "is unknown")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Song filters shared by the charts: release-year range (China time), artist, playlist/toplist."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    artist_id: int | None = None
+    playlist_id: int | None = None
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in asdict(self).values())
+
+
+def check_filters(session: Session, f: Filters) -> None:
+    """Refuse years outside 1900-2100 or inverted ranges (422) and unknown artists/playlists (404)."""
+    errors = {}
+    for name in ("year_from", "year_to"):
+        value = getattr(f, name)
+        if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
+            errors[name] = [f"year must be between {YEAR_MIN} and {YEAR_MAX}"]
+    if not errors and f.year_from is not None and f.year_to is not None and f.year_from > f.year_to:
+        errors["year_to"] = ["year_to must not be before year_from"]
+    if errors:
+        raise InvalidInput("年份范围无效 / invalid year range", errors)
+    if f.artist_id is not None and session.get(Artist, f.artist_id) is None:
+        raise NotFound("歌手不存在 / artist not found", {"artist_id": ["unknown artist"]})
+    if f.playlist_id is not None and session.get(Playlist, f.playlist_id) is None:
+        raise NotFound("歌单不存在 / playlist not found", {"playlist_id": ["unknown playlist"]})
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _local(session: Session, column):
+    """`column` (naive UTC) shifted to China time, in SQL."""
+    name = _dialect(session)
+    if name == "sqlite":
+        return func.datetime(column, "+8 hours")
+    if name == "postgresql":
+        return column + literal_column("interval '8 hours'")
+    return func.date_add(column, literal_column("INTERVAL 8 HOUR"))
+
+
+def _year(session: Session, column):
+    return extract("year", _local(session, column))
+
+
+def _song_where(f: Filters, column=Song.publish_time) -> list:
+    """WHERE clauses on songs for the filters (year bounds moved to UTC so the index is used)."""
+    clauses = []
+    if f.year_from is not None:
+        clauses.append(column >= datetime(f.year_from, 1, 1) - LOCAL_OFFSET)
+    if f.year_to is not None:
+        clauses.append(column < datetime(f.year_to + 1, 1, 1) - LOCAL_OFFSET)
+    if f.artist_id is not None:
+        clauses.append(Song.id.in_(select(SongArtist.song_id).where(SongArtist.artist_id == f.artist_id)))
+    if f.playlist_id is not None:
+        clauses.append(Song.id.in_(select(PlaylistTrack.song_id).where(PlaylistTrack.playlist_id == f.playlist_id)))
+    return clauses
+
+
+# ---------------------------------------------------------------- cache
+
+def _cache_get(session: Session, key: str, ttl: timedelta | None = CACHE_TTL) -> Any:
+    row = session.execute(select(StatsCache.payload, StatsCache.computed_at).where(StatsCache.key == key)).first()
+    if row is None or (ttl is not None and utcnow() - row.computed_at > ttl):
+        return None
+    return row.payload
+
+
+def _cache_put(session: Session, key: str, payload: Any) -> None:
+    upsert_rows(session, StatsCache.__table__, [{"key": key, "payload": payload, "computed_at": utcnow()}], ("key",))
+
+
+def cached(session: Session, key: str, compute: Callable[[], Any], ttl: timedelta | None = CACHE_TTL) -> Any:
+    """The payload cached under `key` if fresh, else `compute()` stored there (caller commits)."""
+    payload = _cache_get(session, key, ttl)
+    if payload is None:
+        payload = compute()
+        _cache_put(session, key, payload)
+    return payload
+
+
+# ---------------------------------------------------------------- precomputed tables
+
+def cover_class(name: str | None, aliases: list | None, translated: list | None, origin_cover_type: int | None,
+                has_origin_song: bool) -> str:
+    """'original', 'cover' or 'unknown' by the rule in COVER_RULE."""
+    if origin_cover_type == 1:
+        return "original"
+    if origin_cover_type == 2 or has_origin_song:
+        return "cover"
+    titles = [name or ""] + [str(a) for a in (aliases or [])] + [str(t) for t in (translated or [])]
+    return "cover" if any(COVER_MARKERS.search(t) for t in titles) else "unknown"
+
+
+def _comment_aggregates(session: Session) -> dict[int, tuple]:
+    label = Comment.sentiment_label
+    stmt = (select(Comment.song_id, func.count(), func.coalesce(func.sum(Comment.liked_count), 0),
+                   func.sum(case((label == "positive", 1), else_=0)),
+                   func.sum(case((label == "negative", 1), else_=0)),
+                   func.sum(case((label == "neutral", 1), else_=0)))
+            .group_by(Comment.song_id))
+    return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in session.execute(stmt)}
+
+
+def refresh_song_stats(session: Session) -> int:
+    """Rebuild `song_stats` from songs and comments; returns the number of rows written."""
+    aggregates = _comment_aggregates(session)
+    session.execute(delete(SongStats))
+    stmt = select(Song.id, Song.name, Song.aliases, Song.translated_names, Song.origin_cover_type,
+                  Song.origin_song.is_not(None))
+    rows, written = [], 0
+    for sid, name, aliases, translated, oct_, has_origin in session.execute(stmt).yield_per(CHUNK):
+        count, likes, pos, neg, neu = aggregates.get(sid, (0, 0, 0, 0, 0))
+        rows.append({"song_id": sid, "comment_count": count, "liked_sum": likes, "positive": pos, "negative": neg,
+                     "neutral": neu, "cover_class": cover_class(name, aliases, translated, oct_, bool(has_origin))})
+        if len(rows) >= CHUNK:
+            written += _insert(session, rows)
+    return written + _insert(session, rows)
+
+
+def _insert(session: Session, rows: list[dict]) -> int:
+    count = len(rows)
+    if rows:
+        session.execute(SongStats.__table__.insert(), rows)
+        rows.clear()
+    return count
+
+
+def default_stopword_dir() -> Path:
+    """The shared stop-word folder (YINQING_SHARED_DATA or ../shared/data beside the checkout)."""
+    shared = os.environ.get("YINQING_SHARED_DATA") or str(Settings().shared_data_dir)
+    return Path(shared) / "stopwords"
+
+
+def refresh_stats(session: Session, stopwords_dir: Path | None = None) -> dict:
+    """Rebuild every precomputed table and re-warm the dashboard's cache. Call after each crawl or
+    analysis (sentiment) job, in the job's transaction; never commits. Returns a small summary."""
+    started = time.perf_counter()
+    songs = refresh_song_stats(session)
+    session.execute(delete(StatsCache))
+    for name, params in WARM_CHARTS:
+        chart(session, name, Filters(), **params)
+    for source, sentiment in (("lyrics", None), ("comments", None), ("comments", "positive"),
+                              ("comments", "negative")):
+        word_cloud(session, source, sentiment=sentiment, stopwords_dir=stopwords_dir)
+    _cache_put(session, REFRESHED_KEY, {"at": utcnow().isoformat(), "songs": songs})
+    return {"songs": songs, "charts": len(WARM_CHARTS), "seconds": round(time.perf_counter() - started, 3)}
+
+
+def ensure_fresh(session: Session) -> None:
+    """Build the precomputed tables once if they never were (a fresh install before any job ran)."""
+    if _cache_get(session, REFRESHED_KEY, ttl=None) is None:
+        refresh_song_stats(session)
+        _cache_put(session, REFRESHED_KEY, {"at": utcnow().isoformat(), "lazy": True})
+
+
+# ---------------------------------------------------------------- charts
+
+def chart(session: Session, name: str, f: Filters, **params) -> dict:
+    """One chart's payload: cached when unfiltered, computed live otherwise."""
+    compute = CHARTS[name]
+    if not f.is_empty():
+        return compute(session, f, **params)
+    key = "chart:" + name + "".join(f":{k}={params[k]}" for k in sorted(params))
+    return cached(session, key, lambda: compute(session, f, **params))
+
+
+def overview(session: Session, f: Filters) -> dict:
+    """Row counts of the main tables and three ratios for the liquid-fill gauge."""
+    def count(model, *where):
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    counts = {"songs": count(Song), "songs_detailed": count(Song, Song.is_partial.is_(False)),
+              "artists": count(Artist), "albums": count(Album), "playlists": count(Playlist),
+              "comments": count(Comment), "lyrics": count(Lyric, Lyric.lrc.is_not(None)), "users": count(User)}
+    labels = session.execute(select(func.coalesce(func.sum(SongStats.positive), 0),
+                                    func.coalesce(func.sum(SongStats.negative), 0),
+                                    func.coalesce(func.sum(SongStats.neutral), 0))).one()
+    positive, labelled = int(labels[0]), int(sum(labels))
+    ratios = {
+        "lyrics_share": _ratio(counts["lyrics"], counts["songs_detailed"]),
+        "analysed_share": _ratio(labelled, counts["comments"]),
+        "positive_share": _ratio(positive, labelled),
+    }
+    return {"counts": counts, "ratios": ratios}
+
+
+def _ratio(part: int, whole: int) -> dict:
+    return {"part": part, "whole": whole, "value": round(part / whole, 4) if whole else None}
+
+
+def releases(session: Session, f: Filters, granularity: str = "year") -> dict:
+    """Songs per release year (or year-month), China time; `unknown` counts songs without a date."""
+    local = _local(session, Song.publish_time)
+    keys = [extract("year", local)] + ([extract("month", local)] if granularity == "month" else [])
+    stmt = (select(*keys, func.count()).where(Song.publish_time.is_not(None), *_song_where(f))
+            .group_by(*keys).order_by(*keys))
+    points = []
+    for row in session.execute(stmt):
+        period = f"{int(row[0]):04d}" + (f"-{int(row[1]):02d}" if granularity == "month" else "")
+        points.append({"period": period, "count": int(row[-1])})
+    unknown = session.scalar(select(func.count()).select_from(Song)
+                             .where(Song.publish_time.is_(None), Song.is_partial.is_(False), *_song_where(f)))
+    return {"granularity": granularity, "points": points, "unknown": int(unknown or 0)}
+
+
+def release_days(session: Session, f: Filters) -> dict:
+    """Songs released per day (China time) over the whole catalogue, for the big time chart."""
+    day = func.date(_local(session, Song.publish_time))
+    stmt = (select(day, func.count()).where(Song.publish_time.is_not(None), *_song_where(f))
+            .group_by(day).order_by(day))
+    days = [[str(d)[:10], int(n)] for d, n in session.execute(stmt)]
+    return {"days": days, "total": sum(n for _, n in days)}
+
+
+def _bucket_case(column, edges: list[int], scale: int = 1):
+    """SQL CASE numbering the bucket of `column`: 0 below edges[0] ... len(edges) at or above the last."""
+    whens = [(column < edge * scale, i) for i, edge in enumerate(edges)]
+    return case(*whens, else_=len(edges))
+
+
+def _buckets(session: Session, column, edges: list[int], where: list, scale: int = 1) -> list[int]:
+    bucket = _bucket_case(column, edges, scale)
+    counts = [0] * (len(edges) + 1)
+    stmt = select(bucket, func.count()).where(column.is_not(None), *where).group_by(bucket)
+    for index, n in session.execute(stmt):
+        counts[int(index)] = int(n)
+    return counts
+
+
+def durations(session: Session, f: Filters) -> dict:
+    """Songs per duration bucket (minutes); `unknown` counts detailed songs without a duration."""
+    counts = _buckets(session, Song.duration_ms, DURATION_EDGES_S, _song_where(f), scale=1000)
+    unknown = session.scalar(select(func.count()).select_from(Song).where(
+        Song.duration_ms.is_(None), Song.is_partial.is_(False), *_song_where(f)))
+    labels = _edge_labels([e // 60 for e in DURATION_EDGES_S], unit="分钟")
+    return {"unit": "minutes", "buckets": [{"label": lb, "count": n} for lb, n in zip(labels, counts)],
+            "unknown": int(unknown or 0)}
+
+
+def _edge_labels(edges: list[int], unit: str) -> list[str]:
+    labels = [f"<{edges[0]}{unit}"]
+    labels += [f"{lo}–{hi}{unit}" for lo, hi in zip(edges, edges[1:])]
+    return labels + [f"≥{edges[-1]}{unit}"]
+
+
+def album_sizes(session: Session, f: Filters) -> dict:
+    """Albums per track-count bucket; filters keep the albums of the filtered songs."""
+    where = [] if f.is_empty() else [Album.id.in_(select(Song.album_id).where(*_song_where(f)))]
+    edges = [e + 1 for e in ALBUM_SIZE_EDGES]  # bucket i holds sizes below edges[i]
+    counts = _buckets(session, Album.size, edges, where)
+    labels = ["≤1首"] + [f"{lo + 1}–{hi}首" for lo, hi in zip(ALBUM_SIZE_EDGES, ALBUM_SIZE_EDGES[1:])]
+    labels.append(f">{ALBUM_SIZE_EDGES[-1]}首")
+    unknown = session.scalar(select(func.count()).select_from(Album).where(Album.size.is_(None), *where))
+    buckets = [{"label": lb, "count": n} for lb, n in zip(labels, counts)]
+    return {"unit": "tracks", "buckets": buckets, "unknown": int(unknown or 0)}
+
+
+def playlist_tags(session: Session, f: Filters) -> dict:
+    """Playlist tag shares (style, language, mood). Reads only the tags column of the playlists."""
+    where = [] if f.playlist_id is None else [Playlist.id == f.playlist_id]
+    counts: dict[str, int] = {}
+    untagged = total = 0
+    for (tags,) in session.execute(select(Playlist.tags).where(*where)).yield_per(CHUNK):
+        total += 1
+        names = {str(t).strip() for t in (tags or []) if str(t).strip()}
+        untagged += not names
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {"tags": [{"name": n, "count": c} for n, c in ranked], "untagged": untagged, "playlists": total}
+
+
+def _metric_column(metric: str):
+    return func.coalesce(Song.popularity, 0) if metric == "popularity" else SongStats.comment_count
+
+
+def heat(session: Session, f: Filters, by: str = "artist", metric: str = "popularity", limit: int = 10) -> dict:
+    """Top artists/albums by summed song popularity or stored comments, with one ranking frame per
+    release year (cumulative up to that year) for the ranking-race chart."""
+    key = SongArtist.artist_id if by == "artist" else Song.album_id
+    value = func.sum(_metric_column(metric))
+    year = _year(session, Song.publish_time)
+    stmt = select(key, year, value).select_from(Song).join(SongStats, SongStats.song_id == Song.id)
+    if by == "artist":
+        stmt = stmt.join(SongArtist, SongArtist.song_id == Song.id)
+    stmt = stmt.where(key.is_not(None), *_song_where(f)).group_by(key, year)
+    totals: dict[int, float] = {}
+    by_year: dict[int, list[tuple[int, float]]] = {}
+    for entity, yr, v in session.execute(stmt):
+        v = float(v or 0)
+        totals[entity] = totals.get(entity, 0.0) + v
+        if yr is not None:
+            by_year.setdefault(int(yr), []).append((entity, v))
+    frames, running = [], {}
+    for yr in sorted(by_year):
+        for entity, v in by_year[yr]:
+            running[entity] = running.get(entity, 0.0) + v
+        frames.append((yr, heapq.nlargest(limit, running.items(), key=lambda kv: (kv[1], -kv[0]))))
+    top = heapq.nlargest(limit, totals.items(), key=lambda kv: (kv[1], -kv[0]))
+    frames = frames[-30:]
+    names = _names(session, by, {e for _, items in frames for e, _ in items} | {e for e, _ in top})
+    def items(pairs):
+        return [{"id": e, "name": names.get(e) or str(e), "value": round(v, 2)} for e, v in pairs if v > 0]
+    return {"by": by, "metric": metric, "top": items(top),
+            "frames": [{"year": yr, "items": items(pairs)} for yr, pairs in frames]}
+
+
+def _names(session: Session, by: str, ids: set[int]) -> dict[int, str]:
+    model = Artist if by == "artist" else Album
+    out: dict[int, str] = {}
+    ids_list = list(ids)
+    for start in range(0, len(ids_list), 500):
+        rows = session.execute(select(model.id, model.name).where(model.id.in_(ids_list[start:start + 500])))
+        out.update({i: n for i, n in rows if n})
+    return out
+
+
+def hot_artists(session: Session, f: Filters, limit: int = 5, metric: str = "songs") -> dict:
+    """The `limit` artists with most songs, and per release year their song count (or mean popularity)."""
+    base = select(SongArtist.artist_id).join(Song, Song.id == SongArtist.song_id).where(*_song_where(f))
+    top_stmt = (base.add_columns(func.count()).group_by(SongArtist.artist_id)
+                .order_by(func.count().desc(), SongArtist.artist_id).limit(limit))
+    top = [int(a) for a, _ in session.execute(top_stmt)]
+    if not top:
+        return {"metric": metric, "years": [], "series": []}
+    year = _year(session, Song.publish_time)
+    value = func.count() if metric == "songs" else func.avg(Song.popularity)
+    stmt = (select(SongArtist.artist_id, year, value).join(Song, Song.id == SongArtist.song_id)
+            .where(SongArtist.artist_id.in_(top), Song.publish_time.is_not(None), *_song_where(f))
+            .group_by(SongArtist.artist_id, year))
+    cells = {(int(a), int(y)): float(v or 0) for a, y, v in session.execute(stmt)}
+    years = sorted({y for _, y in cells})
+    names = _names(session, "artist", set(top))
+    series = [{"id": a, "name": names.get(a) or str(a),
+               "values": [round(cells.get((a, y), 0.0), 2) for y in years]} for a in top]
+    return {"metric": metric, "years": years, "series": series}
+
+
+def copyright_shares(session: Session, f: Filters) -> dict:
+    """Detailed songs per fee class and per availability (privilege `st`), with honest unknowns."""
+    fee = case(*[(Song.fee == code, name) for code, name in FEE_CLASSES.items()],
+               (Song.fee.is_(None), "unknown"), else_="other")
+    where = [Song.is_partial.is_(False), *_song_where(f)]
+    fees = {k: int(n) for k, n in session.execute(select(fee, func.count()).where(*where).group_by(fee))}
+    status = case((Song.privilege_status.is_(None), "unknown"), (Song.privilege_status < 0, "unavailable"),
+                  else_="available")
+    avail = {k: int(n) for k, n in session.execute(select(status, func.count()).where(*where).group_by(status))}
+    fee_order = [*FEE_CLASSES.values(), "other", "unknown"]
+    return {"fee": [{"key": k, "count": fees.get(k, 0)} for k in fee_order],
+            "availability": [{"key": k, "count": avail.get(k, 0)} for k in ("available", "unavailable", "unknown")]}
+
+
+def covers(session: Session, f: Filters) -> dict:
+    """Detailed songs per cover class (original / cover / unknown), see COVER_RULE."""
+    stmt = (select(SongStats.cover_class, func.count()).join(Song, Song.id == SongStats.song_id)
+            .where(Song.is_partial.is_(False), *_song_where(f)).group_by(SongStats.cover_class))
+    counts = {k: int(n) for k, n in session.execute(stmt)}
+    return {"classes": [{"key": k, "count": counts.get(k, 0)} for k in ("original", "cover", "unknown")],
+            "rule": COVER_RULE}
+
+
+def popularity_scatter(session: Session, f: Filters, x: str = "comments", limit: int = 1000) -> dict:
+    """Songs as points (popularity vs stored comments or duration, size by likes), outliers flagged.
+
+    Points are the `limit` songs with most comments (then popularity). Outliers: the 3 largest x
+    values and the 3 points farthest from the least-squares line of popularity on log(1 + x)."""
+    x_col = SongStats.comment_count if x == "comments" else Song.duration_ms
+    stmt = (select(Song.id, Song.name, Song.popularity, x_col, SongStats.liked_sum)
+            .join(SongStats, SongStats.song_id == Song.id)
+            .where(Song.popularity.is_not(None), x_col.is_not(None), *_song_where(f))
+            .order_by(SongStats.comment_count.desc(), Song.popularity.desc(), Song.id).limit(limit))
+    points = [{"id": i, "name": n or str(i), "popularity": float(p),
+               "x": (int(v) if x == "comments" else round(int(v) / 1000, 1)), "likes": int(lk or 0),
+               "outlier": False} for i, n, p, v, lk in session.execute(stmt)]
+    _flag_outliers(points)
+    return {"x": x, "unit": "comments" if x == "comments" else "seconds", "points": points}
+
+
+def _flag_outliers(points: list[dict]) -> None:
+    if len(points) < 3:
+        return
+    for p in heapq.nlargest(3, points, key=lambda p: p["x"]):
+        p["outlier"] = True
+    xs = [math.log1p(max(p["x"], 0)) for p in points]
+    ys = [p["popularity"] for p in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    var = sum((v - mx) ** 2 for v in xs)
+    slope = sum((a - mx) * (b - my) for a, b in zip(xs, ys)) / var if var else 0.0
+    residuals = [abs(b - (my + slope * (a - mx))) for a, b in zip(xs, ys)]
+    for index in heapq.nlargest(3, range(len(points)), key=lambda i: residuals[i]):
+        points[index]["outlier"] = True
+
+
+def sentiment(session: Session, f: Filters, limit: int = 10) -> dict:
+    """Comment sentiment shares overall and for the `limit` most-commented songs with labels."""
+    cols = (func.coalesce(func.sum(SongStats.positive), 0), func.coalesce(func.sum(SongStats.negative), 0),
+            func.coalesce(func.sum(SongStats.neutral), 0), func.coalesce(func.sum(SongStats.comment_count), 0))
+    stmt = select(*cols).join(Song, Song.id == SongStats.song_id)
+    if not f.is_empty():
+        stmt = stmt.where(*_song_where(f))
+    pos, neg, neu, total = (int(v) for v in session.execute(stmt).one())
+    overall = {"positive": pos, "negative": neg, "neutral": neu, "unlabelled": total - pos - neg - neu}
+    labelled = SongStats.positive + SongStats.negative + SongStats.neutral
+    songs_stmt = (select(Song.id, Song.name, SongStats.positive, SongStats.negative, SongStats.neutral,
+                         SongStats.comment_count).join(Song, Song.id == SongStats.song_id)
+                  .where(labelled > 0, *_song_where(f))
+                  .order_by(SongStats.comment_count.desc(), Song.id).limit(limit))
+    songs = [{"id": i, "name": n or str(i), "positive": p, "negative": ng, "neutral": nu, "total": t}
+             for i, n, p, ng, nu, t in session.execute(songs_stmt)]
+    return {"overall": overall, "songs": songs}
+
+
+CHARTS: dict[str, Callable[..., dict]] = {
+    "overview": overview, "releases": releases, "release_days": release_days, "durations": durations,
+    "album_sizes": album_sizes, "tags": playlist_tags, "heat": heat, "hot_artists": hot_artists,
+    "copyright": copyright_shares, "covers": covers, "scatter": popularity_scatter, "sentiment": sentiment,
+}
+
+# The unfiltered charts the dashboard opens with, warmed by refresh_stats.
+WARM_CHARTS: list[tuple[str, dict]] = [
+    ("overview", {}), ("releases", {"granularity": "year"}), ("releases", {"granularity": "month"}),
+    ("release_days", {}), ("durations", {}), ("album_sizes", {}), ("tags", {}),
+    ("heat", {"by": "artist", "metric": "popularity", "limit": 10}),
+    ("heat", {"by": "album", "metric": "popularity", "limit": 10}),
+    ("heat", {"by": "artist", "metric": "comments", "limit": 10}),
+    ("hot_artists", {"limit": 5, "metric": "songs"}), ("copyright", {}), ("covers", {}),
+    ("scatter", {"x": "comments", "limit": 1000}), ("sentiment", {"limit": 10}),
+]
+
+
+# ---------------------------------------------------------------- word clouds
+
+def word_cloud(session: Session, source: str, artist_id: int | None = None, song_id: int | None = None,
+               sentiment: str | None = None, limit: int = 100, stopwords_dir: Path | None = None) -> dict:
+    """Top terms of lyrics or comments (all, one artist's songs, or one song; comments optionally by
+    sentiment label). Term counts are cached per scope; `limit` only slices the cached list."""
+    if source == "lyrics" and sentiment:
+        raise InvalidInput("歌词没有情感标签 / lyrics have no sentiment", {"sentiment": ["comments only"]})
+    scope, scope_id = ("song", song_id) if song_id else ("artist", artist_id) if artist_id else ("all", None)
+    if scope != "all" and session.get(Song if scope == "song" else Artist, scope_id) is None:
+        raise NotFound(f"{scope} not found / 歌曲或歌手不存在", {f"{scope}_id": [f"unknown {scope}"]})
+    key = f"wc:{source}:{scope}:{scope_id or ''}:{sentiment or ''}"
+
+    def compute() -> dict:
+        texts = _cloud_texts(session, source, scope, scope_id, sentiment)
+        stop = wordcloud.load_stopwords(str(stopwords_dir or default_stopword_dir()))
+        count = wordcloud.lyric_term_counts if source == "lyrics" else wordcloud.term_counts
+        terms = count(texts, stop, CLOUD_TERMS)
+        return {"documents": len(texts), "terms": [{"name": t, "value": n} for t, n in terms]}
+
+    payload = cached(session, key, compute)
+    return {"source": source, "scope": scope, "id": scope_id, "sentiment": sentiment,
+            "documents": payload["documents"], "terms": payload["terms"][:limit]}
+
+
+def _cloud_texts(session: Session, source: str, scope: str, scope_id: int | None, label: str | None) -> list[str]:
+    by_artist = select(SongArtist.song_id).where(SongArtist.artist_id == scope_id)
+    if source == "lyrics":
+        stmt = select(Lyric.lrc).where(Lyric.lrc.is_not(None))
+        if scope == "song":
+            stmt = stmt.where(Lyric.song_id == scope_id)
+        elif scope == "artist":
+            stmt = stmt.where(Lyric.song_id.in_(by_artist))
+        return [t for (t,) in session.execute(stmt.order_by(Lyric.song_id).limit(CLOUD_DOCS[scope]))]
+    stmt = select(Comment.content)
+    if scope == "song":
+        stmt = stmt.where(Comment.song_id == scope_id)
+    elif scope == "artist":
+        stmt = stmt.where(Comment.song_id.in_(by_artist))
+    if label:
+        stmt = stmt.where(Comment.sentiment_label == label)
+    stmt = stmt.order_by(Comment.liked_count.desc(), Comment.id).limit(CLOUD_DOCS[scope])
+    return [t for (t,) in session.execute(stmt)]
