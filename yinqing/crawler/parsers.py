@@ -288,7 +288,7 @@ def parse_playlist_detail(body: Any, problems: Problems) -> PlaylistPage:
         raise ApiError(body.get("code"), "playlist detail without a playlist")
     tracks = _list_of_dicts(obj.get("tracks"), problems, "tracks")
     items = parse_songs(tracks, problems, privilege_map(body, problems))
-    have = {i.id for i in items if isinstance(i, SongItem) and not i.is_partial}
+    have = {i.id for i in items if isinstance(i, SongItem)}
     missing = list(dict.fromkeys(t for t in playlist.track_ids or [] if t not in have))
     return PlaylistPage(playlist, items, missing)
 
