@@ -47,10 +47,11 @@ CLOUD_TERMS = 200
 FEE_CLASSES = {0: "free", 1: "vip", 4: "album", 8: "free_low"}
 DURATION_EDGES_S = [60, 120, 180, 240, 300, 360, 480, 600]
 ALBUM_SIZE_EDGES = [1, 5, 10, 15, 20, 30]
-# Title/alias markers of a cover version (case-insensitive): "Cover", "翻唱", "翻自", "原唱：".
-COVER_MARKERS = re.compile(r"cover|翻唱|翻自|原唱\s*[:：]", re.IGNORECASE)
+# Title/alias markers of a cover version (case-insensitive): the word "cover" (not "Discover"),
+# "翻唱", "翻自", "原唱：".
+COVER_MARKERS = re.compile(r"(?<![a-z])cover(?![a-z])|翻唱|翻自|原唱\s*[:：]", re.IGNORECASE)
 COVER_RULE = ("originCoverType 1 = original, 2 = cover; otherwise a song with originSongSimpleData, or whose "
-              "title/alias/translated title contains 'cover', '翻唱', '翻自' or '原唱：', is a cover; the rest "
+              "title/alias/translated title contains the word 'cover', '翻唱', '翻自' or '原唱：', is a cover; the rest "
               "is unknown")
 
 
