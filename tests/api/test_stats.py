@@ -266,6 +266,16 @@ def test_playlist_tags(client, fx):
     assert body["untagged"] == 1 and body["playlists"] == 4
 
 
+def test_filter_options(client, fx):
+    body = get(client, "/api/stats/filters")
+    years = [local_year(s["publish_time"]) for s in fx.detailed() if s["publish_time"]]
+    assert body["years"] == {"min": min(years), "max": max(years)}
+    songs_per_artist = Counter(a for s in fx.detailed() for a in fx.song_artists[s["id"]])
+    assert [(a["id"], a["songs"]) for a in body["artists"]] == sorted(songs_per_artist.items(),
+                                                                      key=lambda kv: (-kv[1], kv[0]))
+    assert sorted(p["id"] for p in body["playlists"]) == [300, 301, 302, 303]
+
+
 def test_word_clouds(client, fx):
     body = get(client, "/api/stats/wordcloud", source="lyrics")
     terms = {t["name"]: t["value"] for t in body["terms"]}
@@ -331,7 +341,7 @@ def test_bad_filters_give_4xx(client):
         assert body["code"] == status and field_name in body.get("errors", {}), (path, params, body)
 
 
-ALL = ["overview", "releases", "release-days", "durations", "album-sizes", "tags", "heat", "hot-artists",
+ALL = ["filters", "overview", "releases", "release-days", "durations", "album-sizes", "tags", "heat", "hot-artists",
        "copyright", "covers", "scatter", "sentiment"]
 
 

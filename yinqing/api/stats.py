@@ -81,6 +81,12 @@ def _chart(name: str, query: dict) -> dict:
     return payload
 
 
+@bp.get("/filters")
+@bp.doc(summary="Choices for the chart filters: year span, top artists, toplists and playlists")
+def filter_options():
+    return _chart("filters", {})
+
+
 @bp.get("/overview")
 @bp.doc(summary="Row counts (songs, artists, albums, playlists, comments, lyrics, users) and share ratios")
 def overview():

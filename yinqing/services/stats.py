@@ -471,7 +471,25 @@ def sentiment(session: Session, f: Filters, limit: int = 10) -> dict:
     return {"overall": overall, "songs": songs}
 
 
+def filter_options(session: Session, f: Filters) -> dict:
+    """Choices for the analysis pages' filters: release-year span, top artists, toplists and playlists."""
+    year = _year(session, Song.publish_time)
+    lo, hi = session.execute(select(func.min(year), func.max(year)).where(Song.publish_time.is_not(None))).one()
+    artists = session.execute(
+        select(Artist.id, Artist.name, func.count()).join(SongArtist, SongArtist.artist_id == Artist.id)
+        .where(Artist.name.is_not(None)).group_by(Artist.id, Artist.name)
+        .order_by(func.count().desc(), Artist.id).limit(100))
+    playlists = session.execute(
+        select(Playlist.id, Playlist.name, Playlist.is_toplist).where(Playlist.name.is_not(None))
+        .where(Playlist.id.in_(select(PlaylistTrack.playlist_id)))
+        .order_by(Playlist.is_toplist.desc(), func.coalesce(Playlist.play_count, 0).desc(), Playlist.id).limit(100))
+    return {"years": {"min": int(lo) if lo is not None else None, "max": int(hi) if hi is not None else None},
+            "artists": [{"id": i, "name": n, "songs": int(c)} for i, n, c in artists],
+            "playlists": [{"id": i, "name": n, "toplist": bool(t)} for i, n, t in playlists]}
+
+
 CHARTS: dict[str, Callable[..., dict]] = {
+    "filters": filter_options,
     "overview": overview, "releases": releases, "release_days": release_days, "durations": durations,
     "album_sizes": album_sizes, "tags": playlist_tags, "heat": heat, "hot_artists": hot_artists,
     "copyright": copyright_shares, "covers": covers, "scatter": popularity_scatter, "sentiment": sentiment,
@@ -479,7 +497,7 @@ CHARTS: dict[str, Callable[..., dict]] = {
 
 # The unfiltered charts the dashboard opens with, warmed by refresh_stats.
 WARM_CHARTS: list[tuple[str, dict]] = [
-    ("overview", {}), ("releases", {"granularity": "year"}), ("releases", {"granularity": "month"}),
+    ("filters", {}), ("overview", {}), ("releases", {"granularity": "year"}), ("releases", {"granularity": "month"}),
     ("release_days", {}), ("durations", {}), ("album_sizes", {}), ("tags", {}),
     ("heat", {"by": "artist", "metric": "popularity", "limit": 10}),
     ("heat", {"by": "album", "metric": "popularity", "limit": 10}),
