@@ -47,9 +47,9 @@ def _init_extensions(app: APIFlask) -> None:
 
 
 def _register_blueprints(app: APIFlask) -> None:
-    from yinqing.api import auth, frontend, health, jobs, stats, users
+    from yinqing.api import albums, artists, auth, frontend, health, home, jobs, me, songs, stats, users
 
-    for module in (health, auth, users, jobs, stats):
+    for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home):
         app.register_blueprint(module.bp)
     # The SPA catch-all goes last so every /api route wins over it.
     app.register_blueprint(frontend.bp)

@@ -1,0 +1,31 @@
+"""The song search index: one derived row per named song, rebuilt from the catalogue.
+
+Each backend indexes these rows with its own full-text machinery (see migration 0004 and
+yinqing.services.search): SQLite an FTS5 table kept in sync by triggers, PostgreSQL GIN indexes
+(tsvector over `grams`, pg_trgm over `doc`), MariaDB a FULLTEXT index over `grams`.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yinqing.db import Base
+
+
+class SongSearch(Base):
+    __tablename__ = "song_search"
+
+    song_id: Mapped[int] = mapped_column(ForeignKey("songs.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    # Normalised title (exact-title hits rank first).
+    title: Mapped[str] = mapped_column(String(512))
+    # Normalised title, aliases, translations, artists, album, pinyin; words separated by spaces.
+    doc: Mapped[str] = mapped_column(Text)
+    # Bigram tokens of `doc` (yinqing.text.searchtext.grams_text), what the full-text index reads.
+    grams: Mapped[str] = mapped_column(Text)
+    popularity: Mapped[Optional[float]] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_song_search_title", "title"), Index("ix_song_search_popularity", "popularity"))

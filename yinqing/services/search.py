@@ -1,0 +1,219 @@
+"""Fuzzy song search: one function, `search_song_ids`, over a per-backend full-text index.
+
+The index (`song_search`, see yinqing.models.search) holds per named song a normalised text
+(`doc`: title, aliases, translations, artists and their aliases, album, pinyin initials and full
+pinyin of title and artists) and its bigram tokens (`grams`, yinqing.text.searchtext). Every
+query word must be a substring of a word of `doc`; each backend answers that from an index:
+
+- SQLite: an FTS5 table over `grams`, a query word being a phrase of consecutive bigrams;
+- PostgreSQL: pg_trgm's GIN index over `doc` for words of 3+ characters (`LIKE '%w%'`) and a
+  tsvector GIN index over `grams` for shorter words (pg_trgm cannot narrow those down);
+- MariaDB: a FULLTEXT index over `grams` in boolean mode (phrases of bigrams).
+
+When a query finds few songs, a typo-tolerant pass adds songs sharing most of its bigrams
+(SQLite/MariaDB: full-text OR ranked by relevance; PostgreSQL: pg_trgm word similarity).
+Results are ranked: exact title, title prefix or whole-word hit, title substring, other
+substring, then fuzzy; ties by popularity, then id.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from yinqing.models import Album, Artist, Song, SongArtist
+from yinqing.models.search import SongSearch
+from yinqing.text.searchtext import (clean_query, fuzzy_score, grams_text, normalize, pinyin_words, query_phrases,
+                                     words)
+
+SEARCH_CAP = 500          # ranked candidates a query can return
+FUZZY_CAP = 200           # candidates the typo-tolerant pass looks at
+FUZZY_WHEN_FEWER = 20     # run the typo-tolerant pass when the exact pass found fewer songs
+FUZZY_MIN_CHARS = 4       # shorter queries have too few bigrams to tell a typo from noise
+FUZZY_MIN_SCORE = 0.6     # yinqing.text.searchtext.fuzzy_score a fuzzy hit must reach
+REFRESH_CHUNK = 1000
+DOC_MAX_CHARS = 4000
+
+
+# --- the one search function ----------------------------------------------------------------
+
+def search_song_ids(session: Session, query: str | None, limit: int = SEARCH_CAP) -> list[int]:
+    """Ids of the songs matching `query`, best first (at most `limit`; [] for an empty query)."""
+    q = clean_query(query)
+    if not q:
+        return []
+    backend = session.get_bind().dialect.name
+    exact = _EXACT[backend](session, q, SEARCH_CAP)
+    exact += session.scalars(select(SongSearch.song_id).where(SongSearch.title == q[:512]).limit(50)).all()
+    fuzzy: list[int] = []
+    if len(set(exact)) < FUZZY_WHEN_FEWER and len(q.replace(" ", "")) >= FUZZY_MIN_CHARS:
+        fuzzy = _FUZZY[backend](session, q, FUZZY_CAP)
+    return _rank(session, q, exact, fuzzy)[:limit]
+
+
+def _rank(session: Session, q: str, exact: list[int], fuzzy: list[int]) -> list[int]:
+    ids = list(dict.fromkeys([*exact, *fuzzy]))
+    if not ids:
+        return []
+    rows = session.execute(select(SongSearch.song_id, SongSearch.title, SongSearch.doc, SongSearch.popularity)
+                           .where(SongSearch.song_id.in_(ids))).all()
+    q_words = words(q)
+    scored = []
+    for song_id, title, doc, popularity in rows:
+        tier = _tier(q, q_words, title, doc)
+        if tier is None:
+            if fuzzy_score(q, doc) < FUZZY_MIN_SCORE:
+                continue
+            tier = 4
+        scored.append((tier, -(popularity or 0.0), song_id))
+    scored.sort()
+    return [song_id for _tier_, _pop, song_id in scored]
+
+
+def _tier(q: str, q_words: list[str], title: str, doc: str) -> int | None:
+    """0 exact title, 1 title prefix or whole word, 2 in title, 3 in the text, None: no substring hit."""
+    if title == q:
+        return 0
+    doc_words = set(doc.split())
+    if title.startswith(q) or all(w in doc_words for w in q_words):
+        return 1
+    if q in title:
+        return 2
+    if all(w in doc for w in q_words):
+        return 3
+    return None
+
+
+# --- SQLite: FTS5 ---------------------------------------------------------------------------
+
+def _fts5_exact(session: Session, q: str, limit: int) -> list[int]:
+    parts = []
+    for phrase in query_phrases(q):
+        if len(phrase) == 1 and phrase[0].startswith("__"):
+            char = phrase[0][2:]
+            parts.append(f'("__{char}" OR "_{char}" *)')
+        else:
+            parts.append('"' + " ".join(phrase) + '"')
+    return _fts5(session, " AND ".join(parts), "s.popularity DESC, s.song_id", limit)
+
+
+def _fts5_fuzzy(session: Session, q: str, limit: int) -> list[int]:
+    tokens = dict.fromkeys(t for phrase in query_phrases(q) for t in phrase if not t.startswith("__"))
+    if not tokens:
+        return []
+    return _fts5(session, " OR ".join(f'"{t}"' for t in tokens), "song_search_fts.rank", limit)
+
+
+def _fts5(session: Session, match: str, order: str, limit: int) -> list[int]:
+    sql = text("SELECT s.song_id FROM song_search_fts JOIN song_search s ON s.song_id = song_search_fts.rowid "
+               f"WHERE song_search_fts MATCH :match ORDER BY {order} LIMIT :limit")
+    return list(session.scalars(sql, {"match": match, "limit": limit}))
+
+
+# --- PostgreSQL: pg_trgm + tsvector ------------------------------------------------------------
+
+def _pg_exact(session: Session, q: str, limit: int) -> list[int]:
+    conditions, params = [], {"limit": limit}
+    for n, word in enumerate(words(q)):
+        if len(word) >= 3:
+            conditions.append(f"s.doc LIKE :w{n}")
+            params[f"w{n}"] = f"%{word}%"
+        else:
+            conditions.append(f"to_tsvector('simple', s.grams) @@ to_tsquery('simple', :w{n})")
+            params[f"w{n}"] = f"{word}:*" if len(word) == 1 else word
+    sql = text(f"SELECT s.song_id FROM song_search s WHERE {' AND '.join(conditions)} "
+               "ORDER BY s.popularity DESC NULLS LAST, s.song_id LIMIT :limit")
+    return list(session.scalars(sql, params))
+
+
+def _pg_fuzzy(session: Session, q: str, limit: int) -> list[int]:
+    # A transaction-local threshold: typo'd words share fewer trigrams than the 0.6 default asks.
+    session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)"))
+    sql = text("SELECT s.song_id FROM song_search s WHERE :q <% s.doc ORDER BY :q <<-> s.doc, s.song_id "
+               "LIMIT :limit")
+    return list(session.scalars(sql, {"q": q, "limit": limit}))
+
+
+# --- MariaDB / MySQL: FULLTEXT --------------------------------------------------------------
+
+def _mysql_exact(session: Session, q: str, limit: int) -> list[int]:
+    parts = []
+    for phrase in query_phrases(q):
+        if len(phrase) == 1 and phrase[0].startswith("__"):
+            char = phrase[0][2:]
+            parts.append(f"+(__{char} _{char}*)")
+        else:
+            parts.append('+"' + " ".join(phrase) + '"')
+    sql = text("SELECT song_id FROM song_search WHERE MATCH(grams) AGAINST(:m IN BOOLEAN MODE) "
+               "ORDER BY popularity DESC, song_id LIMIT :limit")
+    return list(session.scalars(sql, {"m": " ".join(parts), "limit": limit}))
+
+
+def _mysql_fuzzy(session: Session, q: str, limit: int) -> list[int]:
+    tokens = dict.fromkeys(t for phrase in query_phrases(q) for t in phrase if not t.startswith("__"))
+    if not tokens:
+        return []
+    sql = text("SELECT song_id FROM song_search WHERE MATCH(grams) AGAINST(:m IN BOOLEAN MODE) "
+               "ORDER BY MATCH(grams) AGAINST(:m IN BOOLEAN MODE) DESC, song_id LIMIT :limit")
+    return list(session.scalars(sql, {"m": " ".join(tokens), "limit": limit}))
+
+
+_EXACT = {"sqlite": _fts5_exact, "postgresql": _pg_exact, "mysql": _mysql_exact, "mariadb": _mysql_exact}
+_FUZZY = {"sqlite": _fts5_fuzzy, "postgresql": _pg_fuzzy, "mysql": _mysql_fuzzy, "mariadb": _mysql_fuzzy}
+
+
+# --- keeping the index up to date -----------------------------------------------------------
+
+def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None) -> int:
+    """Rebuild the search rows of `song_ids` (None: of every song); returns the rows written.
+
+    Call it after writing songs, their artists or albums (the crawler's ingest does). Songs
+    without a name are left out (they cannot be searched for); deleted songs lose their row.
+    """
+    if song_ids is None:
+        session.execute(delete(SongSearch))
+        ids = list(session.scalars(select(Song.id).where(Song.name.is_not(None)).order_by(Song.id)))
+    else:
+        ids = list(dict.fromkeys(int(i) for i in song_ids))
+    written = 0
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start:start + REFRESH_CHUNK]
+        if song_ids is not None:
+            session.execute(delete(SongSearch).where(SongSearch.song_id.in_(chunk)))
+        rows = _index_rows(session, chunk)
+        if rows:
+            session.execute(insert(SongSearch), rows)
+        written += len(rows)
+    return written
+
+
+def _index_rows(session: Session, song_ids: list[int]) -> list[dict]:
+    songs = session.execute(
+        select(Song.id, Song.name, Song.aliases, Song.translated_names, Song.artist_names, Song.popularity,
+               Album.name).outerjoin(Album, Album.id == Song.album_id)
+        .where(Song.id.in_(song_ids), Song.name.is_not(None))).all()
+    artists: dict[int, list[tuple[str, list]]] = {}
+    for song_id, name, aliases in session.execute(
+            select(SongArtist.song_id, Artist.name, Artist.aliases).join(Artist, Artist.id == SongArtist.artist_id)
+            .where(SongArtist.song_id.in_(song_ids)).order_by(SongArtist.song_id, SongArtist.position)):
+        if name:
+            artists.setdefault(song_id, []).append((name, aliases or []))
+    return [_index_row(song, artists.get(song[0])) for song in songs]
+
+
+def _strings(values) -> list[str]:
+    return [str(v) for v in values or [] if v]
+
+
+def _index_row(song, linked_artists: list[tuple[str, list]] | None) -> dict:
+    song_id, name, aliases, translated, artist_names, popularity, album = song
+    artist_list = [a for a, _ in linked_artists] if linked_artists else _strings(artist_names)
+    artist_aliases = [x for _, al in linked_artists or [] for x in _strings(al)]
+    parts = [name, *_strings(aliases), *_strings(translated), *artist_list, *artist_aliases, album or ""]
+    for named in (name, *artist_list):
+        parts.extend(pinyin_words(named))
+    doc = normalize(" ".join(parts))[:DOC_MAX_CHARS]
+    return {"song_id": song_id, "title": normalize(name)[:512], "doc": doc, "grams": grams_text(doc),
+            "popularity": popularity}
