@@ -47,13 +47,13 @@ describe('pieOption', () => {
     const series = (option?.series as Array<Record<string, unknown>>)[0]!
     expect(series.type).toBe('pie')
     expect(series.name).toBe('情感')
-    expect(series.radius).toBe('70%')
+    expect(series.radius).toBe('58%')
     expect((series.data as Array<{ name: string }>).map((slice) => slice.name)).toEqual(['正面', '中性', '负面'])
   })
 
   it('draws a ring for donut charts', () => {
     const option = pieOption([{ name: 'a', value: 1 }], { donut: true })
     const series = (option?.series as Array<Record<string, unknown>>)[0]!
-    expect(series.radius).toEqual(['45%', '70%'])
+    expect(series.radius).toEqual(['38%', '58%'])
   })
 })

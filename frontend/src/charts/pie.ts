@@ -38,7 +38,7 @@ export function pieOption(slices: PieSlice[], options: PieOptions = {}): ECharts
       {
         type: 'pie',
         name: options.seriesName ?? '',
-        radius: options.donut ? ['45%', '70%'] : '70%',
+        radius: options.donut ? ['38%', '58%'] : '58%',
         center: ['50%', '45%'],
         avoidLabelOverlap: true,
         itemStyle: { borderColor: '#fff', borderWidth: 2, borderRadius: options.donut ? 6 : 0 },

@@ -16,6 +16,14 @@ export const en: Record<MessageKey, string> = {
   'nav.language': '中文',
   'nav.loggedOut': 'Logged out',
 
+  'home.heroTitle': 'Yinqing · hear the feelings in music',
+  'home.heroText': 'Songs, playlists and comments crawled from NetEase Cloud Music; recommendations from GRU, UserCF and ItemCF; a sentiment model that reads every comment.',
+  'home.start': 'Start exploring',
+  'home.songsText': 'Browse and search the crawled songs, artists and playlists',
+  'home.recommendText': 'Three algorithms that learn what you like',
+  'home.sentimentText': 'Comment sentiment and word clouds: what are people saying?',
+  'home.dashboardText': 'The whole catalogue at a glance',
+
   'common.comingSoon': 'Coming soon',
   'common.comingSoonHint': '"{feature}" is being built. Stay tuned.',
   'common.loading': 'Loading…',

@@ -17,6 +17,14 @@ export const zhCN = {
   'nav.language': 'English',
   'nav.loggedOut': '已退出登录',
 
+  'home.heroTitle': '音情 · 听见音乐里的情绪',
+  'home.heroText': '抓取网易云音乐的歌曲、歌单与评论，用 GRU、UserCF、ItemCF 为你推荐歌曲，用情感模型读懂每一条评论。',
+  'home.start': '开始探索',
+  'home.songsText': '浏览与搜索抓取到的歌曲、歌手和歌单',
+  'home.recommendText': '三种算法为你推荐，越听越懂你',
+  'home.sentimentText': '评论情感分析与词云，看看大家在说什么',
+  'home.dashboardText': '全站数据一屏总览',
+
   'common.comingSoon': '功能即将上线',
   'common.comingSoonHint': '「{feature}」正在建设中，敬请期待。',
   'common.loading': '加载中…',

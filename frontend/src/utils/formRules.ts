@@ -4,9 +4,10 @@ import { translate, type MessageKey } from '@/i18n'
 
 type Check = (value: string) => MessageKey | null
 
-/** A blur/change rule that runs one check and shows its translated message. */
-export function ruleFrom(check: Check): FormItemRule {
+/** A blur/change rule that runs one check and shows its translated message (`required` adds the asterisk). */
+export function ruleFrom(check: Check, required = true): FormItemRule {
   return {
+    required,
     trigger: ['blur', 'change'],
     validator: (_rule, value: unknown, callback: (error?: Error) => void) => {
       const key = check(typeof value === 'string' ? value : '')
