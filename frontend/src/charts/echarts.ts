@@ -6,8 +6,9 @@ import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { BarChart, GaugeChart, HeatmapChart, LineChart, PieChart, RadarChart, ScatterChart } from 'echarts/charts'
 import {
-  DataZoomComponent, DatasetComponent, GraphicComponent, GridComponent, LegendComponent, MarkLineComponent,
-  PolarComponent, RadarComponent, TitleComponent, ToolboxComponent, TooltipComponent, VisualMapComponent,
+  CalendarComponent, DataZoomComponent, DatasetComponent, GraphicComponent, GridComponent, LegendComponent,
+  MarkLineComponent, MarkPointComponent, PolarComponent, RadarComponent, TimelineComponent, TitleComponent,
+  ToolboxComponent, TooltipComponent, VisualMapComponent,
 } from 'echarts/components'
 // Both plugins register their series types on the shared echarts core when imported.
 import 'echarts-wordcloud'
@@ -16,6 +17,7 @@ import 'echarts-liquidfill'
 use([
   CanvasRenderer,
   BarChart, GaugeChart, HeatmapChart, LineChart, PieChart, RadarChart, ScatterChart,
-  DataZoomComponent, DatasetComponent, GraphicComponent, GridComponent, LegendComponent, MarkLineComponent,
-  PolarComponent, RadarComponent, TitleComponent, ToolboxComponent, TooltipComponent, VisualMapComponent,
+  CalendarComponent, DataZoomComponent, DatasetComponent, GraphicComponent, GridComponent, LegendComponent,
+  MarkLineComponent, MarkPointComponent, PolarComponent, RadarComponent, TimelineComponent, TitleComponent,
+  ToolboxComponent, TooltipComponent, VisualMapComponent,
 ])
