@@ -171,3 +171,11 @@ def test_search_index_follows_renames_and_deletes(app, songs):
         s.commit()
         assert search_song_ids(s, "全新的名字") == []
         assert s.scalar(select(SongSearch).where(SongSearch.song_id == songs[3]["id"])) is None
+
+
+def test_artist_finder_for_filters(client, songs):
+    assert _get(client, "/api/artists", q="周杰")["items"] == [{"id": JAY_CHOU, "name": "周杰伦"}]
+    for q in ("%", "_", "!", "'"):
+        assert _get(client, "/api/artists", q=q)["items"] == []
+    assert client.get("/api/artists", query_string={"q": "x" * 65}).status_code == 422
+    assert client.get("/api/artists").status_code == 422

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from apiflask import APIBlueprint
+from apiflask import APIBlueprint, Schema, fields
+from apiflask.validators import Length, Range
 
-from yinqing.api.catalog_schemas import ArtistOut, SongListQuery, SongPageOut
+from yinqing.api.catalog_schemas import ArtistOut, ArtistRef, SongListQuery, SongPageOut
 from yinqing.api.deps import db_session
 from yinqing.api.songs import checked_id, viewer_id
 from yinqing.services import catalog
 
 bp = APIBlueprint("artists", __name__, url_prefix="/api/artists", tag="artists")
+
+
+class ArtistFindQuery(Schema):
+    q = fields.String(required=True, validate=Length(1, 64))
+    size = fields.Integer(load_default=20, validate=Range(1, 50))
+
+
+class ArtistListOut(Schema):
+    items = fields.List(fields.Nested(ArtistRef))
+
+
+@bp.get("")
+@bp.input(ArtistFindQuery, location="query", arg_name="query")
+@bp.output(ArtistListOut)
+@bp.doc(summary="Artists whose name starts with q (for filters)")
+def find_artists(query):
+    return {"items": catalog.find_artists(db_session(), query["q"], query["size"])}
 
 
 @bp.get("/<int:artist_id>")

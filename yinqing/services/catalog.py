@@ -208,6 +208,18 @@ def _require_song(session: Session, song_id: int) -> None:
 
 # --- artist and album pages -----------------------------------------------------------------
 
+def find_artists(session: Session, prefix: str, limit: int = 20) -> list[dict]:
+    """Artists whose name starts with `prefix` (for the library's artist filter), shortest names first."""
+    prefix = prefix.strip()
+    if not prefix:
+        return []
+    # "!" as the LIKE escape: a backslash means different things in MySQL and standard SQL literals.
+    escaped = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    rows = session.execute(select(Artist.id, Artist.name).where(Artist.name.like(escaped + "%", escape="!"))
+                           .order_by(func.length(Artist.name), Artist.id).limit(limit))
+    return [{"id": artist_id, "name": name} for artist_id, name in rows]
+
+
 def get_artist(session: Session, artist_id: int) -> dict:
     """An artist with the number and popularity of their songs in the library."""
     artist = session.get(Artist, artist_id)
