@@ -116,5 +116,16 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+from yinqing.crawler.commands import crawl as _crawl_commands  # noqa: E402
+
+main.add_command(_crawl_commands)
+
+
+from yinqing.sentiment.commands import analyse, sentiment, train_sentiment  # noqa: E402
+
+train.add_command(train_sentiment)
+main.add_command(sentiment)
+main.add_command(analyse)
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,271 @@
+"""`yinqing crawl ...`: crawl NetEase (or the local stand-in over a mirror folder) with a progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from yinqing.config import REPO_ROOT, Settings
+from yinqing.crawler.settings import CrawlRequestError, CrawlSpec
+
+FIRST_START_PLAYLISTS = 0
+FIRST_START_COMMENT_PAGES = 10
+
+
+def _options(f):
+    """Options every crawl command takes."""
+    for opt in reversed([
+        click.option("--comment-pages", type=int, default=None, help="comment pages per song (default CRAWL_COMMENT_PAGES)"),
+        click.option("--rate", type=float, default=None, help="requests per second to the host; 0 = unlimited (default CRAWL_RATE)"),
+        click.option("--base-url", default=None, help="the site (default NETEASE_BASE_URL)"),
+        click.option("--http-cache/--no-http-cache", default=False, help="keep raw answers to re-parse without re-fetching"),
+        click.option("--follow-artists/--no-follow-artists", default=True, help="fetch artist detail of crawled songs"),
+        click.option("--follow-albums/--no-follow-albums", default=True, help="fetch album detail of crawled songs"),
+    ]):
+        f = opt(f)
+    return f
+
+
+@click.group("crawl")
+def crawl() -> None:
+    """Crawl NetEase Cloud Music into the database (politely; resumable; idempotent)."""
+
+
+def _run(mode: str, opts: dict, **spec_fields) -> None:
+    settings = Settings.from_env()
+    try:
+        spec = CrawlSpec.from_settings(settings, mode, **_spec_options(opts), **spec_fields).validate()
+    except CrawlRequestError as exc:
+        raise click.UsageError(str(exc)) from exc
+    _crawl_with_bar(spec, settings)
+
+
+def _spec_options(opts: dict) -> dict:
+    return {"comment_pages": opts.get("comment_pages"), "rate": opts.get("rate"), "base_url": opts.get("base_url"),
+            "http_cache": opts.get("http_cache"), "follow_artists": opts.get("follow_artists"),
+            "follow_albums": opts.get("follow_albums")}
+
+
+def _crawl_with_bar(spec: CrawlSpec, settings: Settings) -> dict:
+    """Run the crawl here, drawing a progress bar; exit non-zero when it did not finish."""
+    from tqdm import tqdm
+
+    from yinqing.crawler.run import exit_code, run_crawl
+    from yinqing.migrate import upgrade
+
+    upgrade(spec.database_url or settings.database_url)
+    bar = tqdm(total=1, unit="req", desc=f"crawl {spec.mode}", dynamic_ncols=True)
+
+    def progress(snap: dict) -> None:
+        bar.total = max(snap["scheduled"], 1)
+        bar.n = min(snap["requests"], bar.total)
+        bar.set_postfix(items=snap["items"], refusals=snap["refusals"], refresh=False)
+        bar.refresh()
+
+    try:
+        summary = run_crawl(spec, settings, progress=progress, log_level="WARNING")
+    finally:
+        bar.close()
+    click.echo(_describe(summary))
+    code = exit_code(summary)
+    if code:
+        click.echo(summary.get("message") or f"crawl stopped: {summary['finish_reason']}", err=True)
+        sys.exit(code)
+    return summary
+
+
+def _describe(summary: dict) -> str:
+    written = ", ".join(f"{k} {v}" for k, v in sorted(summary["written"].items()) if k != "mark") or "nothing"
+    problems = ", ".join(f"{k} {v}" for k, v in sorted(summary["problems"].items())) or "none"
+    split = ", ".join(f"{k} {v}s" for k, v in sorted(summary["time"].items()))
+    return (f"{summary['finish_reason']} in {summary['seconds']}s ({split}): {summary['requests']} requests "
+            f"({summary['retries']} retries); written: {written}; problems: {problems}"
+            + (" (resumed)" if summary.get("resumed") else ""))
+
+
+@crawl.command("toplists")
+@click.option("--id", "ids", type=int, multiple=True, help="chart ids (default 热歌榜 新歌榜 飙升榜 原创榜)")
+@_options
+def crawl_toplists(ids: tuple[int, ...], **opts) -> None:
+    """The charts: the chart list, then each chart's songs."""
+    _run("toplists", opts, ids=list(ids))
+
+
+@crawl.command("playlist")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@_options
+def crawl_playlist(ids: tuple[int, ...], **opts) -> None:
+    """Playlists by id, with every track."""
+    _run("playlist", opts, ids=list(ids))
+
+
+@crawl.command("artist")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@_options
+def crawl_artist(ids: tuple[int, ...], **opts) -> None:
+    """Artists by id, with their hot songs."""
+    _run("artist", opts, ids=list(ids))
+
+
+@crawl.command("album")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@_options
+def crawl_album(ids: tuple[int, ...], **opts) -> None:
+    """Albums by id, with their songs."""
+    _run("album", opts, ids=list(ids))
+
+
+@crawl.command("song")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@_options
+def crawl_song(ids: tuple[int, ...], **opts) -> None:
+    """Songs by id."""
+    _run("song", opts, ids=list(ids))
+
+
+SEARCH_TYPES = {"songs": 1, "albums": 10, "artists": 100, "playlists": 1000}
+
+
+@crawl.command("search")
+@click.argument("keyword")
+@click.option("--type", "kind", type=click.Choice(list(SEARCH_TYPES)), default="songs", show_default=True)
+@click.option("--limit", type=int, default=30, show_default=True, help="hits to crawl (1-100)")
+@_options
+def crawl_search(keyword: str, kind: str, limit: int, **opts) -> None:
+    """What a search finds."""
+    _run("search", opts, keyword=keyword, search_type=SEARCH_TYPES[kind], search_limit=limit)
+
+
+# --- the mirror ------------------------------------------------------------------------------
+
+def mirror_dir(settings: Settings) -> Path | None:
+    """NETEASE_MIRROR_DIR, else ../shared/data/netease/mirror when it exists."""
+    folder = Path(settings.netease_mirror_dir) if settings.netease_mirror_dir else (
+        settings.shared_data_dir / "netease" / "mirror")
+    return folder if (folder / "songs.jsonl").exists() else None
+
+
+@contextmanager
+def standin(folder: Path) -> Iterator[str]:
+    """Run the stand-in (tools/netease_standin) over `folder` on a free port; yields its URL."""
+    if not (REPO_ROOT / "tools" / "netease_standin").is_dir():
+        raise click.ClickException("tools/netease_standin is not here (it ships with the repository only)")
+    proc = subprocess.Popen([sys.executable, "-m", "tools.netease_standin", "--data", str(folder), "--port", "0"],
+                            cwd=str(REPO_ROOT), stdout=subprocess.PIPE, text=True)
+    try:
+        found = re.search(r" on (http://\S+)", proc.stdout.readline())
+        if not found:
+            raise click.ClickException(f"the stand-in did not start (exit {proc.poll()})")
+        yield found.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _seeds(folder: Path) -> dict:
+    path = folder / "seeds.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"playlists": [], "toplists": []}
+
+
+def commented_seed_playlists(folder: Path, seeds: list[int]) -> list[int]:
+    """For each song the mirror holds comments for, the first seed playlist that has it.
+
+    The default first start crawls these besides the charts, so the comment analyses have data.
+    """
+    wanted: set[int] = set()
+    with (folder / "comments.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            found = re.match(r'\{"songId": (\d+)', line)
+            if found:
+                wanted.add(int(found.group(1)))
+    tracks: dict[int, set[int]] = {}
+    seed_set = set(seeds)
+    with (folder / "playlists.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            playlist = json.loads(line)
+            if playlist["id"] in seed_set:
+                tracks[playlist["id"]] = {t["id"] for t in playlist.get("trackIds") or []}
+    chosen = []
+    for song_id in sorted(wanted):
+        first = next((p for p in seeds if song_id in tracks.get(p, ())), None)
+        if first is not None and first not in chosen:
+            chosen.append(first)
+    return chosen
+
+
+@crawl.command("mirror")
+@click.option("--playlists", type=int, default=FIRST_START_PLAYLISTS, show_default=True,
+              help="seed playlists to crawl besides the charts and the playlists of commented songs")
+@click.option("--comment-pages", type=int, default=None)
+def crawl_mirror(playlists: int, comment_pages: int | None) -> None:
+    """Crawl the stand-in over the mirror folder, from its seeds.json (the charts and playlists)."""
+    settings = Settings.from_env()
+    folder = mirror_dir(settings)
+    if folder is None:
+        raise click.UsageError("no mirror folder: set NETEASE_MIRROR_DIR or put one at ../shared/data/netease/mirror")
+    _crawl_mirror(settings, folder, playlists, comment_pages)
+
+
+@crawl.command("mirror-all")
+@click.option("--comment-pages", type=int, default=None)
+def crawl_mirror_all(comment_pages: int | None) -> None:
+    """Crawl every seed playlist of the mirror (takes a while)."""
+    settings = Settings.from_env()
+    folder = mirror_dir(settings)
+    if folder is None:
+        raise click.UsageError("no mirror folder: set NETEASE_MIRROR_DIR or put one at ../shared/data/netease/mirror")
+    _crawl_mirror(settings, folder, -1, comment_pages)
+
+
+def _crawl_mirror(settings: Settings, folder: Path, playlists: int, comment_pages: int | None) -> dict:
+    seeds = _seeds(folder)
+    if playlists < 0:
+        chosen = seeds["playlists"]
+    else:
+        chosen = commented_seed_playlists(folder, seeds["playlists"]) + seeds["playlists"][:playlists]
+    ids = list(dict.fromkeys(seeds["toplists"] + chosen))
+    click.echo(f"crawling the local stand-in over {folder}: {len(ids)} playlists and charts")
+    with standin(folder) as url:
+        try:
+            spec = CrawlSpec.from_settings(settings, "toplists", ids=ids, base_url=url, rate=0.0,
+                                           comment_pages=comment_pages).validate()
+        except CrawlRequestError as exc:
+            raise click.UsageError(str(exc)) from exc
+        return _crawl_with_bar(spec, settings)
+
+
+@crawl.command("first-start")
+@click.option("--playlists", type=int, default=FIRST_START_PLAYLISTS, show_default=True,
+              help="mirror seed playlists besides the charts")
+def first_start(playlists: int) -> None:
+    """Fill an empty database: from the mirror via the stand-in if there is one, else the real charts."""
+    from yinqing.db import make_engine, make_sessionmaker, session_scope
+    from yinqing.migrate import upgrade
+    from yinqing.services.ingest import catalogue_counts
+
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        songs = catalogue_counts(session)["songs"]
+    engine.dispose()
+    if songs:
+        click.echo(f"the database already holds {songs} songs: no first-start crawl")
+        return
+    folder = mirror_dir(settings)
+    if folder is not None:
+        pages = None if os.environ.get("CRAWL_COMMENT_PAGES") else FIRST_START_COMMENT_PAGES
+        _crawl_mirror(settings, folder, playlists, pages)
+        return
+    charts = [int(x) for x in os.environ.get("CRAWL_TOPLISTS", "").replace(",", " ").split() if x.isdigit()]
+    click.echo(f"empty database: crawling the charts from {settings.netease_base_url}")
+    spec = CrawlSpec.from_settings(settings, "toplists", ids=charts).validate()
+    _crawl_with_bar(spec, settings)
