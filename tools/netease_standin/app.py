@@ -6,6 +6,7 @@ import json
 import random
 import socket
 import time
+from collections import Counter
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -25,6 +26,7 @@ def create_app(mirror: Mirror, faults: FaultInjector | None = None) -> Flask:
     app.config["MIRROR"] = mirror
     app.config["FAULTS"] = faults or FaultInjector()
     app.config["BODY_RNG"] = random.Random(7)
+    app.config["HITS"] = Counter()  # requests per route, for tests and the benchmark
     app.before_request(_before)
     app.after_request(_after)
     _register_routes(app)
@@ -64,6 +66,7 @@ def _not_found(message: str = "资源不存在") -> Response:
 def _before() -> Response | None:
     if request.path.startswith("/__"):
         return None
+    current_app.config["HITS"][request.url_rule.rule if request.url_rule else "unknown"] += 1
     rule = current_app.config["FAULTS"].pick(request.path, request.url)
     g.fault = rule
     if rule is None:
@@ -256,7 +259,8 @@ def fault_control() -> Response:
         except (TypeError, ValueError) as exc:
             return answer({"code": 400, "message": str(exc)}, status=400)
         injector.configure(rules, seed)
-    return answer(injector.state())
+        current_app.config["HITS"].clear()
+    return answer({**injector.state(), "hits": dict(current_app.config["HITS"])})
 
 
 def health() -> Response:

@@ -31,6 +31,18 @@ class StandinServer:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
+    @property
+    def hits(self) -> dict[str, int]:
+        """Requests per route since start or the last fault change."""
+        return dict(self.app.config["HITS"])
+
+    def set_faults(self, rules: list | None = None, seed: int = 0) -> None:
+        """Replace the fault rules (dicts or FaultRule) and reset the request counters."""
+        from tools.netease_standin.faults import FaultRule
+
+        self.faults.configure([r if isinstance(r, FaultRule) else FaultRule(**r) for r in rules or []], seed)
+        self.app.config["HITS"].clear()
+
     def start(self) -> "StandinServer":
         """Serve in a daemon thread and return at once."""
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
