@@ -7,6 +7,7 @@ export const en: Record<MessageKey, string> = {
 
   'nav.home': 'Home',
   'nav.songs': 'Songs',
+  'nav.myMusic': 'My music',
   'nav.recommend': 'For you',
   'nav.sentiment': 'Sentiment',
   'nav.dashboard': 'Dashboard',

@@ -8,6 +8,7 @@ export const zhCN = {
 
   'nav.home': '首页',
   'nav.songs': '歌曲库',
+  'nav.myMusic': '我的音乐',
   'nav.recommend': '推荐',
   'nav.sentiment': '情感分析',
   'nav.dashboard': '数据大屏',

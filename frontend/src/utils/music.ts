@@ -1,0 +1,45 @@
+/** Pure helpers for song display: durations, dates, cover thumbnails, lyric position, sentiment tags. */
+import type { ArtistRef } from '@/api/songs'
+
+/** 215000 -> "3:35"; unknown -> "--:--". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '--:--'
+  const total = Math.round(ms / 1000)
+  const minutes = Math.floor(total / 60)
+  const seconds = total % 60
+  return `${minutes}:${String(seconds).padStart(2, '0')}`
+}
+
+/** An ISO timestamp's date part ("2012-08-10"), or "" when unknown. */
+export function formatDate(iso: string | null | undefined): string {
+  return iso ? iso.slice(0, 10) : ''
+}
+
+/** NetEase image hosts resize on request: ask for a thumbnail instead of the full cover. */
+export function thumbnail(url: string | null | undefined, size = 240): string | undefined {
+  if (!url) return undefined
+  if (!/^https?:\/\/[^/]*music\.126\.net\//.test(url)) return url
+  return `${url.split('?')[0]}?param=${size}y${size}`
+}
+
+/** "周杰伦 / 费玉清" from an artist list. */
+export function artistNames(artists: ArtistRef[]): string {
+  return artists.map((a) => a.name ?? '').filter(Boolean).join(' / ')
+}
+
+/** Index of the lyric line being sung at `timeMs` (-1 before the first timed line). */
+export function activeLine(lines: { time_ms: number | null }[], timeMs: number): number {
+  let active = -1
+  lines.forEach((line, index) => {
+    if (line.time_ms !== null && line.time_ms <= timeMs) active = index
+  })
+  return active
+}
+
+/** Chinese tag text and Element Plus tag type of a comment's sentiment label. */
+export function sentimentTag(label: string | null): { text: string; type: 'success' | 'danger' | 'info' } | null {
+  if (label === 'positive') return { text: '积极', type: 'success' }
+  if (label === 'negative') return { text: '消极', type: 'danger' }
+  if (label === 'neutral') return { text: '中性', type: 'info' }
+  return null
+}
