@@ -113,7 +113,7 @@ def test_register_profile_password_round_trip(page: Page, live_server):
     login(page, username, first_password)
     expect(page).to_have_url(re.compile(r"/$"))
     expect(tid(page, "nav-nickname")).to_have_text("初来乍到")
-    expect(tid(page, "home-page")).to_contain_text("听见音乐里的情绪")
+    expect(tid(page, "main-nav")).to_contain_text("首页")
     shot(page, "03-home-logged-in")
 
     # Profile: nickname and bio.
@@ -173,14 +173,14 @@ def test_register_profile_password_round_trip(page: Page, live_server):
 
 
 def test_logged_out_visitor_sees_login_button_and_english_switch(page: Page, live_server):
-    page.goto("/dashboard")
+    page.goto("/")
     expect(tid(page, "nav-login")).to_be_visible()
-    expect(tid(page, "coming-soon")).to_contain_text("数据大屏")
-    shot(page, "07-dashboard-logged-out")
+    expect(tid(page, "main-nav")).to_contain_text("数据大屏")
+    shot(page, "07-home-logged-out")
     tid(page, "locale-switch").click()
     expect(tid(page, "main-nav")).to_contain_text("Dashboard")
     expect(tid(page, "nav-login")).to_have_text("Log in")
-    shot(page, "08-dashboard-english")
+    shot(page, "08-home-english")
     # The choice is remembered across reloads.
     page.reload()
     expect(tid(page, "main-nav")).to_contain_text("Songs")
@@ -188,3 +188,35 @@ def test_logged_out_visitor_sees_login_button_and_english_switch(page: Page, liv
     login(page, "nobody_here", "whatever-123")
     expect(tid(page, "login-error")).to_contain_text("wrong username or password")
     assert unexpected_console_errors(page) == []
+
+
+def test_revoked_token_ends_the_session_and_returns_to_login(page: Page, live_server):
+    username = f"revoked_{uuid.uuid4().hex[:8]}"
+    answer = requests.post(live_server.url + "/api/auth/register",
+                           json={"username": username, "password": "old-pass-123"}, timeout=10)
+    assert answer.status_code == 201
+    token = answer.json()["token"]
+
+    # The app picks up a stored token on start-up.
+    page.goto("/login")
+    page.evaluate("token => localStorage.setItem('yinqing.token', token)", token)
+    page.goto("/profile")
+    expect(tid(page, "profile-page")).to_be_visible()
+    expect(tid(page, "nav-nickname")).to_have_text(username)
+
+    # Elsewhere the password changes, which revokes this tab's token; its next request gets a 401.
+    changed = requests.post(live_server.url + "/api/users/me/password", timeout=10,
+                            headers={"Authorization": f"Bearer {token}"},
+                            json={"old_password": "old-pass-123", "new_password": "new-pass-456"})
+    assert changed.status_code == 200
+    tid(page, "profile-nickname-input").fill("新名字")
+    tid(page, "profile-save").click()
+    expect(page).to_have_url(re.compile(r"/login\?redirect=(/|%2F)profile"))
+    expect(page.get_by_text("登录已过期，请重新登录")).to_be_visible()
+    assert page.evaluate("() => localStorage.getItem('yinqing.token')") is None
+    assert db_user(live_server, username).nickname == username
+
+    # Logging in again returns to the page that needed it.
+    login(page, username, "new-pass-456")
+    expect(page).to_have_url(re.compile(r"/profile$"))
+    expect(tid(page, "profile-page")).to_be_visible()
