@@ -22,8 +22,31 @@ def assert_consistent(session) -> None:
     full_without_parts = session.scalar(select(func.count()).select_from(Song).where(
         Song.is_partial.is_(False), (Song.raw.is_(None)) | (Song.album_id.is_(None))))
     assert full_without_parts == 0
-    orphans = session.scalar(select(func.count()).select_from(Song).where(
-        Song.is_partial.is_(False), ~select(SongArtist.song_id).where(SongArtist.song_id == Song.id).exists()))
-    assert orphans == 0, "full songs without their artist rows"
+    for song in session.scalars(select(Song).where(Song.is_partial.is_(False))):
+        raw = song.raw.get("ar") or song.raw.get("artists") or []
+        expected = list(dict.fromkeys(a["id"] for a in raw if isinstance(a.get("id"), int) and a["id"] > 0))
+        assert [sa.artist_id for sa in song.song_artists] == expected, f"song {song.id} lost its artist rows"
     assert count(session, Comment, (Comment.content.is_(None)) | (Comment.song_id.is_(None))) == 0
     assert count(session, Lyric, Lyric.lrc.is_(None)) == 0
+
+
+def comment_keys(mirror, song_id: int, latest_slice: slice) -> set[str]:
+    """The dedup keys of a song's hot comments (first page) and a slice of its latest comments."""
+    from yinqing.crawler.parsers import Problems, parse_comment
+
+    hot, latest = mirror.comments.get(song_id, ([], []))
+    items = [parse_comment(c, song_id, True, Problems()) for c in hot[:15]]
+    items += [parse_comment(c, song_id, False, Problems()) for c in latest[latest_slice]]
+    return {i.dedup_key for i in items if i}
+
+
+def stored_comment_keys(session, song_id: int) -> set[str]:
+    """The dedup keys stored for a song."""
+    return set(session.scalars(select(Comment.dedup_key).where(Comment.song_id == song_id)))
+
+
+def is_full(song: dict) -> bool:
+    """Whether a mirror song object is complete enough to be stored as not partial."""
+    ar = song.get("ar")
+    return bool(ar) and all(isinstance(a, dict) and "id" in a for a in ar) and bool(
+        (song.get("al") or {}).get("id")) and song.get("dt") is not None

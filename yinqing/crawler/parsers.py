@@ -195,12 +195,22 @@ def parse_song(obj: Any, problems: Problems, privileges: dict[int, dict] | None 
         origin_song=as_dict(f.get("originSongSimpleData")), no_copyright_rcmd=as_dict(f.get("noCopyrightRcmd")),
         privilege_status=as_int((privilege or {}).get("st")), privilege=privilege,
         mv_id=as_int(f.get("mv")), raw=obj,
-        artist_ids=[a.id for a in artists] if ar and len(artists) == len(ar) else None,
+        artist_ids=_artist_ids(ar, artists),
     )
     song.is_partial = song.artist_ids is None or album is None or song.duration_ms is None
     if song.name is None and f.get("name") is not None:
         problems.add("song_bad_name")
     return [song, *artists, *([album] if album else [])]
+
+
+def _artist_ids(ar: list[dict] | None, artists: list[ArtistItem]) -> list[int] | None:
+    """Known artist ids in order; None when the source names artists without ids (partial rows).
+
+    Id 0 is how NetEase marks an artist that has no page: the song is still complete.
+    """
+    if not ar or any("id" not in a for a in ar):
+        return None
+    return [a.id for a in artists]
 
 
 def _as_float(value: Any) -> float | None:

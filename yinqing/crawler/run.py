@@ -67,6 +67,7 @@ def summarise(stats: dict, reason: str, seconds: float) -> dict:
         "requests": stats.get("downloader/request_count", 0),
         "responses": stats.get("response_received_count", 0),
         "retries": stats.get("retry/count", 0), "refusals": stats.get("yinqing/refusals", 0),
+        "cache_hits": stats.get("httpcache/hit", 0),
         "written": group("yinqing/written/"), "problems": group("yinqing/problems/"),
         "time": group("yinqing/time/"), "resumed": bool(stats.get("yinqing/resumed")),
         "message": stats.get("yinqing/stop_message", ""),

@@ -30,6 +30,8 @@ class CrawlSpec:
     keyword: str = ""
     comment_pages: int = 2
     comment_page_size: int = 100
+    playlist_tracks: int = 1000  # `n`: tracks embedded in a playlist detail (the rest via song detail)
+    deep_offset: int = 5000  # beyond this offset the site wants `before=` paging
     search_type: int = 1
     search_limit: int = 30
     follow_artists: bool = True
@@ -67,6 +69,8 @@ class CrawlSpec:
             raise CrawlRequestError("a comment page holds 1 to 100 comments (the site's limit)")
         if self.search_type not in (1, 10, 100, 1000) or not 1 <= self.search_limit <= 100:
             raise CrawlRequestError("search type must be 1, 10, 100 or 1000 and the limit 1-100")
+        if not 1 <= self.playlist_tracks <= 100000 or self.deep_offset < 0:
+            raise CrawlRequestError("playlist_tracks must be 1-100000 and deep_offset >= 0")
         if self.rate < 0 or self.concurrency < 1:
             raise CrawlRequestError("rate must be >= 0 (0 = unlimited) and concurrency >= 1")
         return self

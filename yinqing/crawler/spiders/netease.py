@@ -19,8 +19,6 @@ from yinqing.crawler.settings import DEFAULT_TOPLISTS, CrawlSpec
 from yinqing.crawler.state import CrawlState
 
 SONG_BATCH = 100          # the site's limit for /api/v3/song/detail
-PLAYLIST_TRACKS = 1000    # tracks embedded in a playlist detail; the rest come from song detail
-DEEP_OFFSET = 5000        # beyond this offset the site wants `before=` paging
 
 
 class NeteaseSpider(scrapy.Spider):
@@ -76,7 +74,7 @@ class NeteaseSpider(scrapy.Spider):
 
     def playlist_request(self, pid: int) -> scrapy.Request:
         """Playlist detail (re-fetched on resume: it is one request and carries the track order)."""
-        return self.api("/api/v6/playlist/detail", {"id": pid, "n": PLAYLIST_TRACKS}, self.parse_playlist,
+        return self.api("/api/v6/playlist/detail", {"id": pid, "n": self.spec.playlist_tracks}, self.parse_playlist,
                         unit=f"playlist:{pid}")
 
     def song_detail_requests(self, song_ids: list[int]):
@@ -110,7 +108,7 @@ class NeteaseSpider(scrapy.Spider):
         size = self.spec.comment_page_size
         offset = cursor["page"] * size
         params = {"limit": size, "offset": offset}
-        if offset >= DEEP_OFFSET and cursor.get("before"):
+        if offset >= self.spec.deep_offset and cursor.get("before"):
             params = {"limit": size, "offset": 0, "before": cursor["before"]}
         return self.api(f"/api/v1/resource/comments/R_SO_4_{song_id}", params, self.parse_comments,
                         song_id=song_id, cursor=cursor, unit=f"comments:{song_id}")
