@@ -69,3 +69,41 @@ def run_job(job_id: int, work: Callable[[Progress], dict | None]) -> dict | None
     with session_scope(factory) as s:
         job_records.mark_done(job_records.get_job(s, job_id), result)
     return result
+
+
+# ---------------------------------------------------------------- sentiment (analyse comments)
+
+def analyse_comments(progress: Progress, batch_size: int = 1000, classifier=None) -> dict:
+    """Label every pending comment with the sentiment model, one committed batch at a time."""
+    from yinqing.sentiment import load_classifier
+    from yinqing.services import sentiment
+
+    clf = classifier or load_classifier()
+    factory = sessions()
+    with session_scope(factory) as s:
+        total = sentiment.count_pending(s, clf.version)
+    done = 0
+    while True:
+        with session_scope(factory) as s:
+            labelled = sentiment.label_comment_batch(s, clf, batch_size)
+        if not labelled:
+            break
+        done += labelled
+        progress(min(done / max(total, 1), 1.0), f"已标注 {done}/{total} 条评论 / labelled")
+    return {"labelled": done, "model": clf.version}
+
+
+@huey.task()
+def analyse_comments_task(job_id: int, batch_size: int = 1000) -> dict | None:
+    """Background job (kind "analyse"): label unlabelled comments; queued after each crawl."""
+    return run_job(job_id, lambda progress: analyse_comments(progress, batch_size))
+
+
+def enqueue_analyse_comments(user_id: int | None = None, batch_size: int = 1000) -> int:
+    """Create an "analyse" Job row and queue the task; returns the job id."""
+    with session_scope(sessions()) as s:
+        job = job_records.create_job(s, "analyse", {"batch_size": batch_size}, user_id)
+        s.flush()
+        job_id = job.id
+    analyse_comments_task(job_id, batch_size)
+    return job_id

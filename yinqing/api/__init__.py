@@ -47,9 +47,10 @@ def _init_extensions(app: APIFlask) -> None:
 
 
 def _register_blueprints(app: APIFlask) -> None:
-    from yinqing.api import albums, artists, auth, frontend, health, home, jobs, me, songs, stats, users
+    from yinqing.api import (albums, artists, auth, frontend, health, home, jobs, me, sentiment, songs, stats,
+                             users)
 
-    for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home):
+    for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home, sentiment):
         app.register_blueprint(module.bp)
     # The SPA catch-all goes last so every /api route wins over it.
     app.register_blueprint(frontend.bp)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels" / "music_comments.csv"
 HOLDOUT_CATEGORY = "衣服"  # the review category never used for training

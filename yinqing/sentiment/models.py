@@ -44,7 +44,7 @@ class LinearNgram(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.weights = nn.EmbeddingBag(cfg.ngram_buckets, 1, mode="sum")
+        self.weights = nn.EmbeddingBag(cfg.ngram_buckets, 1, mode="sum", sparse=True)
         nn.init.zeros_(self.weights.weight)
         self.bias = nn.Parameter(torch.zeros(1))
 
@@ -84,7 +84,7 @@ class CharCNN(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.embed = nn.Embedding(cfg.char_buckets, cfg.embed_dim, padding_idx=0)
+        self.embed = nn.Embedding(cfg.char_buckets, cfg.embed_dim, padding_idx=0, sparse=True)
         self.convs = nn.ModuleList(nn.Conv1d(cfg.embed_dim, cfg.channels, k, padding=k // 2) for k in (2, 3, 4))
         self.drop = nn.Dropout(cfg.dropout)
         self.out = nn.Linear(3 * cfg.channels, 1)
@@ -111,7 +111,7 @@ class CharBiGRU(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.embed = nn.Embedding(cfg.char_buckets, cfg.embed_dim, padding_idx=0)
+        self.embed = nn.Embedding(cfg.char_buckets, cfg.embed_dim, padding_idx=0, sparse=True)
         self.gru = nn.GRU(cfg.embed_dim, cfg.hidden, batch_first=True, bidirectional=True)
         self.drop = nn.Dropout(cfg.dropout)
         self.out = nn.Linear(2 * cfg.hidden, 1)
@@ -126,6 +126,12 @@ class CharBiGRU(nn.Module):
         h, _ = self.gru(self.embed(ids))
         h = h.masked_fill((ids == 0).unsqueeze(2), -1e4)
         return self.out(self.drop(h.amax(dim=1))).squeeze(1)
+
+
+def sparse_parameters(module: nn.Module) -> list[nn.Parameter]:
+    """The large lookup tables, trained with a sparse optimiser (only the rows a batch uses)."""
+    table = getattr(module, "weights", None) or getattr(module, "embed", None)
+    return [table.weight]
 
 
 def build_model(cfg: ModelConfig) -> nn.Module:

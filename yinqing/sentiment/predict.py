@@ -10,6 +10,7 @@ removal moves the probability most, with the signed change.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import torch
@@ -117,8 +118,11 @@ def file_digest(path: Path) -> str:
 
 
 def load_classifier(path: Path | str | None = None) -> SentimentClassifier:
-    """Load a model file (default: the committed one); raise ModelLoadError if it is unusable."""
-    path = Path(path) if path else DEFAULT_MODEL_PATH
+    """Load a model file; raise ModelLoadError if it is unusable.
+
+    Without `path`: $YINQING_SENTIMENT_MODEL when set, else the committed default model.
+    """
+    path = Path(path or os.environ.get("YINQING_SENTIMENT_MODEL") or DEFAULT_MODEL_PATH)
     if not path.is_file():
         raise ModelLoadError(f"sentiment model file {path} is missing; {REBUILD_HINT}")
     try:
@@ -131,7 +135,8 @@ def load_classifier(path: Path | str | None = None) -> SentimentClassifier:
     except ModelLoadError:
         raise
     except Exception as exc:  # any unreadable file means the same to the user
-        raise ModelLoadError(f"sentiment model file {path} is corrupt ({exc}); {REBUILD_HINT}") from exc
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+        raise ModelLoadError(f"sentiment model file {path} is corrupt ({reason}); {REBUILD_HINT}") from exc
     meta = dict(blob.get("meta") or {})
     meta.setdefault("version", f"{cfg.kind}-{file_digest(path)}")
     return SentimentClassifier(module, cfg, meta)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
-from yinqing.sentiment.models import ModelConfig, build_model
+from yinqing.sentiment.models import ModelConfig, build_model, sparse_parameters
 from yinqing.sentiment.predict import SentimentClassifier
 from yinqing.sentiment.tokenize import has_content, hashed_chars, normalise
 
@@ -24,7 +24,6 @@ class TrainOptions:
     epochs: int = 3
     batch_size: int = 128
     lr: float = 0.003
-    weight_decay: float = 0.0
     seed: int = 13
     max_train_chars: int = 160
     extra: dict = field(default_factory=dict)
@@ -54,7 +53,10 @@ def fit(cfg: ModelConfig, texts: Sequence[str], labels: Sequence[float], weights
     if init_embeddings is not None and hasattr(module, "embed"):
         with torch.no_grad():
             module.embed.weight.copy_(torch.from_numpy(init_embeddings))
-    optim = torch.optim.Adam(module.parameters(), lr=opts.lr, weight_decay=opts.weight_decay)
+    # Sparse updates for the big tables: a step costs what the batch touches, not the table size.
+    sparse = sparse_parameters(module)
+    dense = [p for p in module.parameters() if all(p is not q for q in sparse)]
+    optims = [torch.optim.SparseAdam(sparse, lr=opts.lr), torch.optim.Adam(dense, lr=opts.lr)]
     loss_fn = nn.BCEWithLogitsLoss(reduction="none")
     steps = opts.epochs * ((len(rows) + opts.batch_size - 1) // opts.batch_size)
     done = 0
@@ -67,9 +69,11 @@ def fit(cfg: ModelConfig, texts: Sequence[str], labels: Sequence[float], weights
             target = torch.tensor([r[1] for r in chunk])
             weight = torch.tensor([r[2] for r in chunk])
             loss = (loss_fn(module(batch), target) * weight).sum() / weight.sum()
-            optim.zero_grad()
+            for optim in optims:
+                optim.zero_grad()
             loss.backward()
-            optim.step()
+            for optim in optims:
+                optim.step()
             done += 1
             if progress and done % 50 == 0:
                 progress(f"training {cfg.kind}", done / steps)

@@ -1,0 +1,61 @@
+"""The training recipe end to end on a tiny shared-data folder built in a temp dir."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
+from yinqing.sentiment.train import TrainOptions
+
+POSITIVE = ["太好听了我超级喜欢", "好听好听单曲循环", "喜欢这首歌温暖治愈", "旋律真美太棒了", "超喜欢超好听",
+            "这歌真好听爱了", "温暖又好听喜欢", "太棒了循环一百遍", "好喜欢这个声音", "真美真好听"]
+NEGATIVE = ["难听死了垃圾歌", "太难听了不喜欢", "垃圾抄袭恶心", "真难听浪费时间", "恶心的歌难听",
+            "好难过好孤独想哭", "烂歌垃圾难听", "讨厌这首歌难听", "心碎了好难过", "垃圾垃圾难听死"]
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def tiny_shared(tmp_path):
+    """waimai, shopping (two categories), a mirror with comments, and a labels file."""
+    root = tmp_path / "data"
+    (root / "sentiment").mkdir(parents=True)
+    (root / "netease" / "mirror").mkdir(parents=True)
+    (root / "netease" / "comments" / "Adydio_DataAnalysis_CloudMusic").mkdir(parents=True)
+    reviews = [(1, t) for t in POSITIVE] + [(0, t) for t in NEGATIVE]
+    _write_csv(root / "sentiment" / "waimai_10k.csv", ["label", "review"], reviews * 3)
+    _write_csv(root / "sentiment" / "online_shopping_10_cats.no_hotel.csv", ["cat", "label", "review"],
+               [("书籍", lab, t) for lab, t in reviews] + [("衣服", lab, t + "衣服") for lab, t in reviews])
+    comments = [(i + 1, t) for i, t in enumerate(POSITIVE + NEGATIVE + ["你好吗", "哈哈哈今天开心", "好难过"])]
+    with open(root / "netease" / "mirror" / "comments.jsonl", "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({"songId": 7, "comment": {"commentId": cid, "content": text},
+                                 "_source": "x.csv", "_row": cid}, ensure_ascii=False) + "\n" for cid, text in comments)
+    (root / "netease" / "mirror" / "comments_unassigned.jsonl").write_text("")
+    labels = tmp_path / "labels.csv"
+    rows = [(f"c:{cid}", "pos" if cid <= 10 else "neg", "test" if cid % 4 == 0 else "train") for cid, _ in comments[:20]]
+    rows.append(("c:21", "neu", "test"))
+    _write_csv(labels, ["source_key", "label", "split"], rows)
+    return root, labels
+
+
+def test_recipe_trains_compares_and_reports(tmp_path):
+    shared, labels = tiny_shared(tmp_path)
+    quick = TrainOptions(epochs=5, batch_size=8, lr=0.05)
+    recipe = Recipe(kinds=("linear",), pseudo_per_class=2, options={"linear": quick})
+    corpus = load_corpus(shared, labels, recipe)
+    test_texts = set(corpus.music["test"][0])
+    assert test_texts and not test_texts & set(corpus.unlabelled)  # test comments never train
+    assert all(t.endswith("衣服") for t in corpus.review["holdout"][0])
+
+    clf, report = train_and_compare(shared, recipe, labels_path=labels)
+    assert report["default"] == "linear"
+    metrics = report["models"]["linear"]
+    for split in ("review_test", "review_holdout_衣服", "music_test", "music_test_3class"):
+        assert 0.0 <= metrics[split]["accuracy"] <= 1.0
+    assert metrics["music_test"]["n"] == 5
+    assert clf.meta["neutral_band"][0] <= 0.5 <= clf.meta["neutral_band"][1]
