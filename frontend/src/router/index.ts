@@ -20,9 +20,19 @@ declare module 'vue-router' {
 const layoutRoutes: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('@/pages/HomePage.vue'), meta: { titleKey: 'nav.home' } },
   { path: 'songs', name: 'songs', component: () => import('@/pages/LibraryPage.vue'), meta: { titleKey: 'nav.songs' } },
+  { path: 'songs/:id(\\d+)', name: 'song', component: () => import('@/pages/SongPage.vue'), meta: { titleKey: 'nav.songs' } },
+  { path: 'artists/:id(\\d+)', name: 'artist', component: () => import('@/pages/ArtistPage.vue'), meta: { titleKey: 'nav.songs' } },
+  { path: 'albums/:id(\\d+)', name: 'album', component: () => import('@/pages/AlbumPage.vue'), meta: { titleKey: 'nav.songs' } },
+  { path: 'me', redirect: '/me/music' },
+  {
+    path: 'me/music',
+    name: 'my-music',
+    component: () => import('@/pages/MyMusicPage.vue'),
+    meta: { titleKey: 'nav.myMusic', requiresAuth: true },
+  },
   { path: 'recommend', name: 'recommend', component: () => import('@/pages/RecommendPage.vue'), meta: { titleKey: 'nav.recommend' } },
   { path: 'sentiment', name: 'sentiment', component: () => import('@/pages/SentimentPage.vue'), meta: { titleKey: 'nav.sentiment' } },
-  { path: 'dashboard', name: 'dashboard', component: () => import('@/pages/DashboardPage.vue'), meta: { titleKey: 'nav.dashboard' } },
+  { path: 'analysis', name: 'analysis', component: () => import('@/pages/AnalysisPage.vue'), meta: { titleKey: 'nav.dashboard' } },
   {
     path: 'profile',
     name: 'profile',
@@ -33,6 +43,8 @@ const layoutRoutes: RouteRecordRaw[] = [
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', component: () => import('@/components/AppLayout.vue'), children: layoutRoutes },
+  // The data screen is full-screen (no top navigation); it links back to the app itself.
+  { path: '/dashboard', name: 'dashboard', component: () => import('@/pages/DashboardPage.vue'), meta: { titleKey: 'nav.dashboard' } },
   { path: '/login', name: 'login', component: () => import('@/pages/LoginPage.vue'), meta: { titleKey: 'nav.login' } },
   {
     path: '/:pathMatch(.*)*',
