@@ -30,7 +30,9 @@ def _classifier(model_path: str | None):
               help="where to write the model (default: the packaged default model file)")
 @click.option("--kinds", default="linear,cnn", show_default=True, help="model kinds to compare")
 @click.option("--report", type=click.Path(dir_okay=False), default=None, help="write the metrics as JSON here")
-def train_sentiment(out: str | None, kinds: str, report: str | None) -> None:
+@click.option("--keep-candidates", type=click.Path(file_okay=False), default=None,
+              help="also save every compared model here as <kind>.pt (read by bench/sentiment.py)")
+def train_sentiment(out: str | None, kinds: str, report: str | None, keep_candidates: str | None) -> None:
     """Train and compare the sentiment models on ../shared/data; save the best as the default."""
     from yinqing.sentiment.pipeline import Recipe, train_and_compare
     from yinqing.sentiment.predict import DEFAULT_MODEL_PATH, file_digest
@@ -44,7 +46,8 @@ def train_sentiment(out: str | None, kinds: str, report: str | None) -> None:
             bar.label = message
             bar.update(int(fraction * 1000) - bar.pos)
 
-        clf, metrics = train_and_compare(shared, recipe, progress)
+        keep = Path(keep_candidates) if keep_candidates else None
+        clf, metrics = train_and_compare(shared, recipe, progress, keep_dir=keep)
     path = Path(out) if out else DEFAULT_MODEL_PATH
     clf.meta["version"] = f"{clf.cfg.kind}-{metrics['trained_at']}"
     clf.save(path)

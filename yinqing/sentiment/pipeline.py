@@ -64,6 +64,7 @@ class Recipe:
     pseudo_weight: float = 0.5
     unlabelled_limit: int | None = None
     review_limit: int | None = None
+    train_limit: dict[str, int] = field(default_factory=lambda: {"cnn": 30000, "bigru": 20000})
     options: dict[str, TrainOptions] = field(default_factory=lambda: {
         "linear": TrainOptions(epochs=3, batch_size=128, lr=0.02),
         "cnn": TrainOptions(epochs=2, batch_size=128, lr=0.003, max_train_chars=120),
@@ -109,8 +110,11 @@ def _polar(texts: list[str], labels: list[str]) -> tuple[list[str], list[int]]:
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
-def _training_set(corpus: Corpus, recipe: Recipe):
+def _training_set(corpus: Corpus, recipe: Recipe, kind: str):
     texts, labels = corpus.review["train"]
+    # The char models learn less per review than they cost: cap their review share (CPU time).
+    limit = recipe.train_limit.get(kind)
+    texts, labels = (texts[:limit], labels[:limit]) if limit else (texts, labels)
     m_texts, m_labels = _polar(*corpus.music["fit"])
     weights = [1.0] * len(texts) + [recipe.music_weight] * len(m_texts)
     return list(texts) + m_texts, list(labels) + m_labels, weights
@@ -125,7 +129,7 @@ def train_kind(kind: str, corpus: Corpus, recipe: Recipe, progress: Progress | N
         if progress:
             progress(f"{kind}: pre-training character embeddings", 0.0)
         init = char_embeddings(corpus.unlabelled + corpus.review["train"][0], cfg)
-    texts, labels, weights = _training_set(corpus, recipe)
+    texts, labels, weights = _training_set(corpus, recipe, kind)
     clf = fit(cfg, texts, labels, weights, opts, init, progress)
     if corpus.unlabelled and recipe.pseudo_per_class:
         p_texts, p_labels = pseudo_label(clf, corpus.unlabelled, recipe.pseudo_per_class)
@@ -170,8 +174,12 @@ def model_scorer(clf: SentimentClassifier) -> Callable[[list[str]], list[float]]
 
 
 def train_and_compare(shared_dir: Path, recipe: Recipe | None = None, progress: Progress | None = None,
-                      labels_path: Path = LABELS_FILE) -> tuple[SentimentClassifier, dict]:
-    """Train every kind, pick the best on the dev sets, return it with a metrics report."""
+                      labels_path: Path = LABELS_FILE, keep_dir: Path | None = None
+                      ) -> tuple[SentimentClassifier, dict]:
+    """Train every kind, pick the best on the dev sets, return it with a metrics report.
+
+    With `keep_dir`, every trained candidate is also saved there as `<kind>.pt` (for the bench).
+    """
     recipe = recipe or Recipe()
     corpus = load_corpus(shared_dir, labels_path, recipe)
     report: dict = {"trained_at": datetime.now(UTC).strftime("%Y-%m-%d"), "models": {}}
@@ -187,6 +195,9 @@ def train_and_compare(shared_dir: Path, recipe: Recipe | None = None, progress: 
         metrics = evaluate(model_scorer(clf), corpus, band)
         metrics["dev"] = {"music": dev_music, "review": dev_review}
         report["models"][kind] = metrics
+        if keep_dir:
+            clf.meta.update({"version": f"{kind}-{report['trained_at']}", "metrics": metrics})
+            clf.save(Path(keep_dir) / f"{kind}.pt")
         # Music comments are the product's domain, so they weigh double in the choice.
         score = 2 * dev_music + dev_review
         if score > best[0]:

@@ -1,0 +1,142 @@
+"""Sentiment benchmark: accuracy of every compared model and throughput against SnowNLP, one run.
+
+    .venv/bin/python bench/sentiment.py [--models DIR] [--snownlp-sample 1000] [--json OUT]
+
+Models come from DIR/<kind>.pt (written by `yinqing train sentiment --keep-candidates DIR`);
+without --models they are trained here first (several minutes on 2 cores). Accuracy is
+positive vs negative on: the review test split, the held-out review category (never trained on)
+and our labelled music-comment test set. SnowNLP, being slow, is scored on a seeded sample of
+each review split (all models are scored on the same sample too) and on the full music set.
+Throughput is comments per second on ONE core (torch.set_num_threads(1)) over the same
+real NetEase comments for every model, reported as a ratio to SnowNLP measured in this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from yinqing.config import Settings  # noqa: E402
+from yinqing.sentiment.data import HOLDOUT_CATEGORY  # noqa: E402
+from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare  # noqa: E402
+from yinqing.sentiment.predict import load_classifier  # noqa: E402
+from yinqing.sentiment.train import binary_metrics  # noqa: E402
+
+POLAR = {"pos": 1, "neg": 0}
+
+
+def machine() -> str:
+    """CPU model and core count, for the header."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, torch {torch.__version__}"
+
+
+def snownlp_scores(texts: list[str]) -> list[float]:
+    """SnowNLP as shipped (its own shopping-review model); empty texts get 0.5."""
+    from snownlp import SnowNLP
+
+    return [SnowNLP(t).sentiments if t.strip() else 0.5 for t in texts]
+
+
+def model_scorer(clf):
+    """P(positive) for raw texts through the public predict API (normalisation included)."""
+    return lambda texts: [r["probability"] for r in clf.predict(texts)]
+
+
+def throughput(score, texts: list[str], min_seconds: float = 3.0) -> float:
+    """Comments per second: repeat the whole list until `min_seconds` have passed."""
+    done, start = 0, time.perf_counter()
+    while True:
+        score(texts)
+        done += len(texts)
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return done / elapsed
+
+
+def sample(pairs: tuple[list[str], list[int]], n: int, seed: int = 7):
+    idx = list(range(len(pairs[0])))
+    random.Random(seed).shuffle(idx)
+    idx = idx[:n]
+    return [pairs[0][i] for i in idx], [pairs[1][i] for i in idx]
+
+
+def load_models(args, shared: Path) -> dict:
+    folder = Path(args.models) if args.models else Path(tempfile.mkdtemp(prefix="yq-sentiment-"))
+    if not args.models:
+        print(f"training {args.kinds} into {folder} ...", flush=True)
+        train_and_compare(shared, Recipe(kinds=tuple(args.kinds.split(","))), keep_dir=folder)
+    return {kind: load_classifier(folder / f"{kind}.pt") for kind in args.kinds.split(",")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", help="folder with <kind>.pt files")
+    parser.add_argument("--kinds", default="linear,cnn")
+    parser.add_argument("--snownlp-sample", type=int, default=1000)
+    parser.add_argument("--speed-comments", type=int, default=3000)
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+
+    shared = Settings.from_env().shared_data_dir
+    print(f"machine: {machine()}")
+    corpus = load_corpus(shared)
+    models = load_models(args, shared)
+    scorers = {"snownlp": snownlp_scores, **{k: model_scorer(m) for k, m in models.items()}}
+    music = [(t, POLAR[lab]) for t, lab in zip(*corpus.music["test"]) if lab in POLAR]
+    splits = {
+        "music_test": ([t for t, _ in music], [y for _, y in music]),
+        "review_test_sample": sample(corpus.review["test"], args.snownlp_sample),
+        f"review_holdout_{HOLDOUT_CATEGORY}_sample": sample(corpus.review["holdout"], args.snownlp_sample),
+    }
+    full = {"review_test": corpus.review["test"], f"review_holdout_{HOLDOUT_CATEGORY}": corpus.review["holdout"]}
+    results: dict = {"machine": machine(), "accuracy": {}, "throughput": {}}
+    for name, score in scorers.items():
+        acc = {split: binary_metrics(score(texts), labels)["accuracy"] for split, (texts, labels) in splits.items()}
+        if name != "snownlp":
+            acc.update({split: binary_metrics(score(t), y)["accuracy"] for split, (t, y) in full.items()})
+        results["accuracy"][name] = acc
+
+    torch.set_num_threads(1)
+    speed_texts = random.Random(3).sample(corpus.unlabelled, args.speed_comments)
+    results["throughput"]["snownlp"] = throughput(snownlp_scores, speed_texts[:300])
+    for name, clf in models.items():
+        results["throughput"][name] = throughput(model_scorer(clf), speed_texts)
+    report(results, models)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+def report(results: dict, models: dict) -> None:
+    base_speed = results["throughput"]["snownlp"]
+    splits = sorted({s for acc in results["accuracy"].values() for s in acc})
+    print("\naccuracy (positive vs negative)")
+    print(f"{'model':10s} " + " ".join(f"{s[:28]:>28s}" for s in splits))
+    for name, acc in results["accuracy"].items():
+        print(f"{name:10s} " + " ".join(f"{acc[s]:28.4f}" if s in acc else f"{'-':>28s}" for s in splits))
+    print("\nthroughput on one core (real NetEase comments)")
+    for name, speed in results["throughput"].items():
+        version = models[name].version if name in models else "as shipped"
+        print(f"{name:10s} {speed:10.0f} comments/s   {speed / base_speed:8.1f}x SnowNLP   ({version})")
+
+
+if __name__ == "__main__":
+    main()
