@@ -107,3 +107,37 @@ def enqueue_analyse_comments(user_id: int | None = None, batch_size: int = 1000)
         job_id = job.id
     analyse_comments_task(job_id, batch_size)
     return job_id
+
+
+# ---------------------------------------------------------------- crawl (NetEase)
+
+def crawl(spec_json: str, job_id: int) -> dict:
+    """Run a crawl in a subprocess (the Twisted reactor never lives in the worker); it records
+    its own progress on the Job row. Raises when it did not finish, so the job is marked failed."""
+    from yinqing.crawler.run import mirror_dir, run_in_subprocess, standin_process
+    from yinqing.crawler.settings import CrawlSpec
+
+    spec = CrawlSpec.from_json(spec_json)
+    spec.job_id = job_id
+    if spec.source == "mirror":
+        folder = mirror_dir(Settings.from_env())
+        if folder is None:
+            raise RuntimeError("no mirror folder (NETEASE_MIRROR_DIR or ../shared/data/netease/mirror)")
+        with standin_process(folder) as url:
+            spec.base_url, spec.rate = url, 0.0
+            code, summary = run_in_subprocess(spec)
+    else:
+        code, summary = run_in_subprocess(spec)
+    if code != 0:
+        raise RuntimeError(summary.get("message") or f"crawl stopped: {summary.get('finish_reason')}")
+    return summary
+
+
+@huey.task()
+def crawl_task(job_id: int, spec_json: str) -> dict | None:
+    """Background job (kind "crawl"): crawl NetEase, then queue the comment sentiment analysis."""
+    result = run_job(job_id, lambda progress: crawl(spec_json, job_id))
+    if result and result.get("written", {}).get("comment"):
+        enqueue_analyse_comments()
+    return result
+

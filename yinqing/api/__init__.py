@@ -52,5 +52,8 @@ def _register_blueprints(app: APIFlask) -> None:
 
     for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home, sentiment):
         app.register_blueprint(module.bp)
+    from yinqing.api import crawl
+
+    app.register_blueprint(crawl.bp)
     # The SPA catch-all goes last so every /api route wins over it.
     app.register_blueprint(frontend.bp)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import click
 
-from yinqing.config import REPO_ROOT, Settings
+from yinqing.config import Settings
+from yinqing.crawler.run import mirror_dir, standin_process
 from yinqing.crawler.settings import CrawlRequestError, CrawlSpec
 
 FIRST_START_PLAYLISTS = 0
@@ -146,30 +144,6 @@ def crawl_search(keyword: str, kind: str, limit: int, **opts) -> None:
 
 # --- the mirror ------------------------------------------------------------------------------
 
-def mirror_dir(settings: Settings) -> Path | None:
-    """NETEASE_MIRROR_DIR, else ../shared/data/netease/mirror when it exists."""
-    folder = Path(settings.netease_mirror_dir) if settings.netease_mirror_dir else (
-        settings.shared_data_dir / "netease" / "mirror")
-    return folder if (folder / "songs.jsonl").exists() else None
-
-
-@contextmanager
-def standin(folder: Path) -> Iterator[str]:
-    """Run the stand-in (tools/netease_standin) over `folder` on a free port; yields its URL."""
-    if not (REPO_ROOT / "tools" / "netease_standin").is_dir():
-        raise click.ClickException("tools/netease_standin is not here (it ships with the repository only)")
-    proc = subprocess.Popen([sys.executable, "-m", "tools.netease_standin", "--data", str(folder), "--port", "0"],
-                            cwd=str(REPO_ROOT), stdout=subprocess.PIPE, text=True)
-    try:
-        found = re.search(r" on (http://\S+)", proc.stdout.readline())
-        if not found:
-            raise click.ClickException(f"the stand-in did not start (exit {proc.poll()})")
-        yield found.group(1)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 def _seeds(folder: Path) -> dict:
     path = folder / "seeds.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"playlists": [], "toplists": []}
@@ -233,9 +207,13 @@ def _crawl_mirror(settings: Settings, folder: Path, playlists: int, comment_page
         chosen = commented_seed_playlists(folder, seeds["playlists"]) + seeds["playlists"][:playlists]
     ids = list(dict.fromkeys(seeds["toplists"] + chosen))
     click.echo(f"crawling the local stand-in over {folder}: {len(ids)} playlists and charts")
-    with standin(folder) as url:
+    try:
+        server = standin_process(folder)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with server as url:
         try:
-            spec = CrawlSpec.from_settings(settings, "toplists", ids=ids, base_url=url, rate=0.0,
+            spec = CrawlSpec.from_settings(settings, "toplists", ids=ids, base_url=url, rate=0.0, source="mirror",
                                            comment_pages=comment_pages).validate()
         except CrawlRequestError as exc:
             raise click.UsageError(str(exc)) from exc

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
-from typing import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
 
 from yinqing.config import REPO_ROOT, Settings
 from yinqing.crawler.settings import CrawlSpec, scrapy_settings
@@ -72,6 +75,30 @@ def summarise(stats: dict, reason: str, seconds: float) -> dict:
         "time": group("yinqing/time/"), "resumed": bool(stats.get("yinqing/resumed")),
         "message": stats.get("yinqing/stop_message", ""),
     }
+
+
+def mirror_dir(settings: Settings) -> Path | None:
+    """NETEASE_MIRROR_DIR, else ../shared/data/netease/mirror, when it holds a mirror."""
+    folder = Path(settings.netease_mirror_dir) if settings.netease_mirror_dir else (
+        settings.shared_data_dir / "netease" / "mirror")
+    return folder if (folder / "songs.jsonl").exists() else None
+
+
+@contextmanager
+def standin_process(folder: Path) -> Iterator[str]:
+    """Run the stand-in (tools/netease_standin, a repository tool) over `folder`; yields its URL."""
+    if not (REPO_ROOT / "tools" / "netease_standin").is_dir():
+        raise RuntimeError("tools/netease_standin is not here (it ships with the repository only)")
+    proc = subprocess.Popen([sys.executable, "-m", "tools.netease_standin", "--data", str(folder), "--port", "0"],
+                            cwd=str(REPO_ROOT), stdout=subprocess.PIPE, text=True)
+    try:
+        found = re.search(r" on (http://\S+)", proc.stdout.readline())
+        if not found:
+            raise RuntimeError(f"the stand-in did not start (exit {proc.poll()})")
+        yield found.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def run_in_subprocess(spec: CrawlSpec, env: dict | None = None, timeout: float | None = None) -> tuple[int, dict]:

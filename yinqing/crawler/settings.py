@@ -46,7 +46,8 @@ class CrawlSpec:
     refusal_limit: int = 30
     job_id: int | None = None
     database_url: str = ""
-    label: str = ""
+    # "site": crawl base_url; "mirror": the job starts the stand-in over the mirror folder.
+    source: str = "site"
 
     def validate(self) -> "CrawlSpec":
         """Refuse nonsense with a clear message; returns self."""
@@ -71,6 +72,8 @@ class CrawlSpec:
             raise CrawlRequestError("search type must be 1, 10, 100 or 1000 and the limit 1-100")
         if not 1 <= self.playlist_tracks <= 100000 or self.deep_offset < 0:
             raise CrawlRequestError("playlist_tracks must be 1-100000 and deep_offset >= 0")
+        if self.source not in ("site", "mirror"):
+            raise CrawlRequestError("source must be 'site' or 'mirror'")
         if self.rate < 0 or self.concurrency < 1:
             raise CrawlRequestError("rate must be >= 0 (0 = unlimited) and concurrency >= 1")
         return self
@@ -80,7 +83,8 @@ class CrawlSpec:
         """Names the crawl by what it fetches, so a restart of the same crawl resumes it."""
         what = json.dumps([self.mode, sorted(self.ids), self.keyword.strip(), self.comment_pages,
                            self.comment_page_size, self.search_type, self.search_limit,
-                           self.follow_artists, self.follow_albums, self.base_url])
+                           self.follow_artists, self.follow_albums,
+                           "mirror" if self.source == "mirror" else self.base_url])
         return f"{self.mode}:{hashlib.sha1(what.encode()).hexdigest()[:24]}"
 
     def to_json(self) -> str:
