@@ -1,0 +1,1 @@
+"""Recommenders: ItemKNN/UserKNN, GRU4Rec, baselines and their evaluation (pure NumPy/SciPy/PyTorch)."""
