@@ -12,6 +12,7 @@ Data (all read from the shared data folder, nothing copied into the repository):
 
 from __future__ import annotations
 
+import random
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,11 +61,13 @@ class Recipe:
 
     kinds: tuple[str, ...] = ("linear", "cnn")
     music_weight: float = 4.0
-    pseudo_per_class: int = 20000
+    pseudo_per_class: int = 8000
+    pseudo_pool: int = 60000
     pseudo_weight: float = 0.5
     unlabelled_limit: int | None = None
     review_limit: int | None = None
-    train_limit: dict[str, int] = field(default_factory=lambda: {"cnn": 30000, "bigru": 20000})
+    seed: int = 13
+    train_limit: dict[str, int] = field(default_factory=lambda: {"cnn": 20000, "bigru": 15000})
     options: dict[str, TrainOptions] = field(default_factory=lambda: {
         "linear": TrainOptions(epochs=3, batch_size=128, lr=0.02),
         "cnn": TrainOptions(epochs=2, batch_size=128, lr=0.003, max_train_chars=120),
@@ -132,7 +135,9 @@ def train_kind(kind: str, corpus: Corpus, recipe: Recipe, progress: Progress | N
     texts, labels, weights = _training_set(corpus, recipe, kind)
     clf = fit(cfg, texts, labels, weights, opts, init, progress)
     if corpus.unlabelled and recipe.pseudo_per_class:
-        p_texts, p_labels = pseudo_label(clf, corpus.unlabelled, recipe.pseudo_per_class)
+        # Scoring all ~300k comments costs more than it adds: a seeded sample is the pool.
+        pool = random.Random(recipe.seed).sample(corpus.unlabelled, min(recipe.pseudo_pool, len(corpus.unlabelled)))
+        p_texts, p_labels = pseudo_label(clf, pool, recipe.pseudo_per_class)
         texts += p_texts
         labels += p_labels
         weights += [recipe.pseudo_weight] * len(p_texts)
