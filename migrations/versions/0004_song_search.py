@@ -37,8 +37,13 @@ SQLITE_FTS = [
 
 POSTGRES_FTS = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    # pg_trgm serves the typo-tolerant pass (word similarity over the whole text).
     "CREATE INDEX ix_song_search_doc_trgm ON song_search USING gin (doc gin_trgm_ops)",
-    "CREATE INDEX ix_song_search_grams_tsv ON song_search USING gin (to_tsvector('simple', grams))",
+    # A stored tsvector (not an expression index): rechecks stay cheap and ANALYZE gathers lexeme
+    # statistics, so the planner can walk the popularity index instead for very common terms.
+    "ALTER TABLE song_search ADD COLUMN grams_tsv tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', grams)) STORED",
+    "CREATE INDEX ix_song_search_grams_tsv ON song_search USING gin (grams_tsv)",
 ]
 
 

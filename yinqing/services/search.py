@@ -6,12 +6,17 @@ pinyin of title and artists) and its bigram tokens (`grams`, yinqing.text.search
 query word must be a substring of a word of `doc`; each backend answers that from an index:
 
 - SQLite: an FTS5 table over `grams`, a query word being a phrase of consecutive bigrams;
-- PostgreSQL: pg_trgm's GIN index over `doc` for words of 3+ characters (`LIKE '%w%'`) and a
-  tsvector GIN index over `grams` for shorter words (pg_trgm cannot narrow those down);
+- PostgreSQL: words of 6+ characters by pg_trgm's GIN index over `doc` (`LIKE '%word%'`),
+  shorter ones by a stored tsvector of `grams` with a GIN index, as phrases (`'zh' <-> 'ho'`);
 - MariaDB: a FULLTEXT index over `grams` in boolean mode (phrases of bigrams).
+(Trigram indexes alone cannot serve the one- and two-character queries Chinese is full of.)
 
-When a query finds few songs, a typo-tolerant pass adds songs sharing most of its bigrams
-(SQLite/MariaDB: full-text OR ranked by relevance; PostgreSQL: pg_trgm word similarity).
+When a query finds few songs, a typo-tolerant pass adds candidates that _rank keeps only when
+most of a query word's bigrams sit inside one word of the song (yinqing.text.searchtext
+.fuzzy_score): SQLite looks them up by the query's rarest bigrams (document frequencies from
+fts5vocab), PostgreSQL by pg_trgm word similarity (GIN trigram index), MariaDB by a relevance-
+ranked OR of the bigrams. Work per query is bounded: common terms read a capped number of
+index matches.
 Results are ranked: exact title, title prefix or whole-word hit, title substring, other
 substring, then fuzzy; ties by popularity, then id.
 """
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from yinqing.models import Album, Artist, Song, SongArtist
@@ -31,8 +36,13 @@ from yinqing.text.searchtext import (clean_query, fuzzy_score, grams_text, norma
 SEARCH_CAP = 500          # ranked candidates a query can return
 FUZZY_CAP = 200           # candidates the typo-tolerant pass looks at
 FUZZY_WHEN_FEWER = 20     # run the typo-tolerant pass when the exact pass found fewer songs
-FUZZY_MIN_CHARS = 4       # shorter queries have too few bigrams to tell a typo from noise
+FUZZY_MIN_CHARS = 5       # a query needs a word this long: shorter ones have too few bigrams to tell
+                          # a typo from noise, and their common trigrams make the lookup slow
 FUZZY_MIN_SCORE = 0.6     # yinqing.text.searchtext.fuzzy_score a fuzzy hit must reach
+FUZZY_TOKENS = 3          # rarest query bigrams the typo-tolerant pass looks songs up by
+FTS_SCAN = 2000           # full-text matches read per exact query before ranking by popularity
+FUZZY_SCAN = 1000         # ... and per typo-tolerant query
+PG_TRGM_MIN_WORD = 6      # PostgreSQL: words this long are matched with pg_trgm (LIKE)
 REFRESH_CHUNK = 1000
 DOC_MAX_CHARS = 4000
 
@@ -48,7 +58,7 @@ def search_song_ids(session: Session, query: str | None, limit: int = SEARCH_CAP
     exact = _EXACT[backend](session, q, SEARCH_CAP)
     exact += session.scalars(select(SongSearch.song_id).where(SongSearch.title == q[:512]).limit(50)).all()
     fuzzy: list[int] = []
-    if len(set(exact)) < FUZZY_WHEN_FEWER and len(q.replace(" ", "")) >= FUZZY_MIN_CHARS:
+    if len(set(exact)) < FUZZY_WHEN_FEWER and max(map(len, words(q))) >= FUZZY_MIN_CHARS:
         fuzzy = _FUZZY[backend](session, q, FUZZY_CAP)
     return _rank(session, q, exact, fuzzy)[:limit]
 
@@ -96,43 +106,71 @@ def _fts5_exact(session: Session, q: str, limit: int) -> list[int]:
             parts.append(f'("__{char}" OR "_{char}" *)')
         else:
             parts.append('"' + " ".join(phrase) + '"')
-    return _fts5(session, " AND ".join(parts), "s.popularity DESC, s.song_id", limit)
+    return _fts5(session, " AND ".join(parts), FTS_SCAN, limit)
 
 
 def _fts5_fuzzy(session: Session, q: str, limit: int) -> list[int]:
-    tokens = dict.fromkeys(t for phrase in query_phrases(q) for t in phrase if not t.startswith("__"))
+    """Songs holding any of the query's rarest bigrams (a typo breaks only the bigrams it touches).
+
+    OR-ing every bigram would make common ones ("an", "ng") match most of the table; the
+    document frequencies come from an fts5vocab view (per connection, in the temp schema).
+    """
+    tokens = list(dict.fromkeys(t for phrase in query_phrases(q) for t in phrase if not t.startswith("__")))
     if not tokens:
         return []
-    return _fts5(session, " OR ".join(f'"{t}"' for t in tokens), "song_search_fts.rank", limit)
+    session.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.song_search_vocab "
+                         "USING fts5vocab(main, 'song_search_fts', 'row')"))
+    found = session.execute(text("SELECT term, doc FROM temp.song_search_vocab WHERE term IN :terms")
+                            .bindparams(bindparam("terms", expanding=True)), {"terms": tokens}).all()
+    rarest = [term for term, _doc in sorted(found, key=lambda row: row[1])[:FUZZY_TOKENS]]
+    if not rarest:
+        return []
+    return _fts5(session, " OR ".join(f'"{t}"' for t in rarest), FUZZY_SCAN, limit)
 
 
-def _fts5(session: Session, match: str, order: str, limit: int) -> list[int]:
-    sql = text("SELECT s.song_id FROM song_search_fts JOIN song_search s ON s.song_id = song_search_fts.rowid "
-               f"WHERE song_search_fts MATCH :match ORDER BY {order} LIMIT :limit")
-    return list(session.scalars(sql, {"match": match, "limit": limit}))
+def _fts5(session: Session, match: str, scan: int, limit: int) -> list[int]:
+    # The inner LIMIT bounds the work for very common terms: the most popular of the first
+    # `scan` matches are returned (exact whenever a query matches fewer songs than that).
+    sql = text("SELECT s.song_id FROM (SELECT rowid FROM song_search_fts WHERE song_search_fts MATCH :match "
+               "LIMIT :scan) f JOIN song_search s ON s.song_id = f.rowid "
+               "ORDER BY s.popularity DESC, s.song_id LIMIT :limit")
+    return list(session.scalars(sql, {"match": match, "scan": scan, "limit": limit}))
 
 
 # --- PostgreSQL: pg_trgm + tsvector ------------------------------------------------------------
 
+def pg_tsquery(q: str) -> str:
+    """The tsquery text of a query: per word a phrase of its bigrams (one character: a prefix)."""
+    parts = []
+    for phrase in query_phrases(q):
+        tokens = [t.lstrip("_") for t in phrase]
+        parts.append(f"'{tokens[0]}':*" if len(phrase) == 1 and phrase[0].startswith("__")
+                     else "(" + " <-> ".join(f"'{t}'" for t in tokens) + ")")
+    return " & ".join(parts)
+
+
 def _pg_exact(session: Session, q: str, limit: int) -> list[int]:
-    conditions, params = [], {"limit": limit}
-    for n, word in enumerate(words(q)):
-        if len(word) >= 3:
-            conditions.append(f"s.doc LIKE :w{n}")
-            params[f"w{n}"] = f"%{word}%"
-        else:
-            conditions.append(f"to_tsvector('simple', s.grams) @@ to_tsquery('simple', :w{n})")
-            params[f"w{n}"] = f"{word}:*" if len(word) == 1 else word
-    sql = text(f"SELECT s.song_id FROM song_search s WHERE {' AND '.join(conditions)} "
-               "ORDER BY s.popularity DESC NULLS LAST, s.song_id LIMIT :limit")
-    return list(session.scalars(sql, params))
+    # Long words go to pg_trgm (their trigrams are selective; a phrase of many common bigrams
+    # is not), short ones to the tsvector (no trigram can narrow down a two-character word).
+    long_words = [w for w in words(q) if len(w) >= PG_TRGM_MIN_WORD]
+    short = " ".join(w for w in words(q) if len(w) < PG_TRGM_MIN_WORD)
+    conditions = [f"s.doc LIKE :w{n}" for n in range(len(long_words))]
+    params = {f"w{n}": f"%{w}%" for n, w in enumerate(long_words)}
+    if short:
+        conditions.append("s.grams_tsv @@ to_tsquery('simple', :tsq)")
+        params["tsq"] = pg_tsquery(short)
+    sql = text("SELECT song_id FROM (SELECT s.song_id, s.popularity FROM song_search s "
+               f"WHERE {' AND '.join(conditions)} LIMIT :scan) m "
+               "ORDER BY popularity DESC NULLS LAST, song_id LIMIT :limit")
+    return list(session.scalars(sql, {**params, "scan": FTS_SCAN, "limit": limit}))
 
 
 def _pg_fuzzy(session: Session, q: str, limit: int) -> list[int]:
     # A transaction-local threshold: typo'd words share fewer trigrams than the 0.6 default asks.
+    # No ORDER BY: the first candidates are enough, _rank scores them (a sort would have to
+    # compute the similarity of every song sharing a common trigram).
     session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)"))
-    sql = text("SELECT s.song_id FROM song_search s WHERE :q <% s.doc ORDER BY :q <<-> s.doc, s.song_id "
-               "LIMIT :limit")
+    sql = text("SELECT s.song_id FROM song_search s WHERE :q <% s.doc LIMIT :limit")
     return list(session.scalars(sql, {"q": q, "limit": limit}))
 
 
@@ -146,9 +184,10 @@ def _mysql_exact(session: Session, q: str, limit: int) -> list[int]:
             parts.append(f"+(__{char} _{char}*)")
         else:
             parts.append('+"' + " ".join(phrase) + '"')
-    sql = text("SELECT song_id FROM song_search WHERE MATCH(grams) AGAINST(:m IN BOOLEAN MODE) "
+    sql = text("SELECT song_id FROM (SELECT song_id, popularity FROM song_search "
+               "WHERE MATCH(grams) AGAINST(:m IN BOOLEAN MODE) LIMIT :scan) m "
                "ORDER BY popularity DESC, song_id LIMIT :limit")
-    return list(session.scalars(sql, {"m": " ".join(parts), "limit": limit}))
+    return list(session.scalars(sql, {"m": " ".join(parts), "scan": FTS_SCAN, "limit": limit}))
 
 
 def _mysql_fuzzy(session: Session, q: str, limit: int) -> list[int]:

@@ -1,0 +1,306 @@
+"""Search, library page and song page through the real server, against `GET /api/health`.
+
+Seeds a fresh database with 100,000 songs, 20,000 artists, 10,000 albums, 10,000 users and
+1,000,000 ratings (song and artist names are real NetEase names from ../shared/data/netease/mirror,
+cycled; numbers drawn at random), builds the search index (timed), starts `yinqing serve`
+(waitress) on a free loopback port and measures, per endpoint:
+
+- latency: bounded sequential requests, p50 / p99 in ms and the p50 ratio to /api/health;
+- throughput: the same endpoint from 4 client threads, requests/s and the ratio to /api/health.
+
+    .venv/bin/python bench/catalog.py [--backend sqlite|postgresql|both] [--songs 100000] [--requests 400]
+
+Target: search p99 under 50 ms on 100k songs. Machine: 2-core CPU, 24 GiB (no GPU); client and
+server share the two cores, so the throughput figures are a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import requests
+from sqlalchemy import create_engine, insert, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from yinqing.config import Settings  # noqa: E402
+from yinqing.db import make_engine, make_sessionmaker  # noqa: E402
+from yinqing.migrate import upgrade  # noqa: E402
+from yinqing.models import Album, Artist, Rating, Song, SongArtist, User  # noqa: E402
+from yinqing.services.search import refresh_search_index  # noqa: E402
+from yinqing.text.searchtext import pinyin_words  # noqa: E402
+
+MIRROR = Settings().shared_data_dir / "netease" / "mirror"
+PG_ADMIN = os.environ.get("YINQING_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+CHUNK = 20_000
+THREADS = 4
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return f"{os.cpu_count()}-core {model}, Python {platform.python_version()}"
+
+
+def real_names() -> tuple[list[str], list[str]]:
+    """Distinct real song names and artist names from the mirror."""
+    songs, artists = [], []
+    with (MIRROR / "songs.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            name = json.loads(line).get("name")
+            if name:
+                songs.append(name)
+    with (MIRROR / "artists.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            name = json.loads(line).get("name")
+            if name:
+                artists.append(name)
+    return list(dict.fromkeys(songs)), list(dict.fromkeys(artists))
+
+
+def bulk_insert(engine, table, rows: list[dict]) -> None:
+    """COPY on PostgreSQL (1M rows in seconds), chunked executemany elsewhere."""
+    if not rows:
+        return
+    if engine.dialect.name == "postgresql":
+        columns = list(rows[0])
+        raw = engine.raw_connection()
+        try:
+            with raw.cursor() as cur:
+                with cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                                        for v in row.values()])
+            raw.commit()
+        finally:
+            raw.close()
+        return
+    with engine.begin() as conn:
+        for start in range(0, len(rows), CHUNK):
+            conn.execute(insert(table), rows[start:start + CHUNK])
+
+
+def seed(engine, n_songs: int, n_artists: int, n_users: int, n_ratings: int) -> dict:
+    """Insert the synthetic catalogue and ratings; returns what the request mix needs."""
+    rng = random.Random(7)
+    song_names, artist_names = real_names()
+    artist_names = artist_names[:n_artists]
+    artist_ids = list(range(1, len(artist_names) + 1))
+    base = datetime(2000, 1, 1)
+    bulk_insert(engine, Artist.__table__, [{"id": i, "name": n, "aliases": [], "crawled_at": base}
+                                           for i, n in zip(artist_ids, artist_names)])
+    n_albums = n_songs // 10
+    bulk_insert(engine, Album.__table__, [
+        {"id": i, "name": f"{song_names[(i * 7) % len(song_names)]}", "artist_id": rng.choice(artist_ids),
+         "publish_time": base + timedelta(days=rng.randrange(9000)), "pic_url": None, "crawled_at": base}
+        for i in range(1, n_albums + 1)])
+    songs, links = [], []
+    for i in range(1, n_songs + 1):
+        song_artists = rng.sample(artist_ids, 2 if rng.random() < 0.15 else 1)
+        songs.append({"id": i, "name": song_names[i % len(song_names)], "aliases": [], "translated_names": [],
+                      "artist_names": [artist_names[a - 1] for a in song_artists], "album_id": 1 + i % n_albums,
+                      "duration_ms": rng.randrange(120_000, 360_000), "popularity": float(rng.randrange(101)),
+                      "publish_time": base + timedelta(days=rng.randrange(9000)), "fee": rng.choice((0, 8, 8, 1, 4)),
+                      "comment_total": int(rng.paretovariate(1.2) * 10), "is_partial": False, "crawled_at": base})
+        links += [{"song_id": i, "artist_id": a, "position": p} for p, a in enumerate(song_artists)]
+    bulk_insert(engine, Song.__table__, songs)
+    bulk_insert(engine, SongArtist.__table__, links)
+    bulk_insert(engine, User.__table__, [{"id": u, "username": f"bench{u}", "password_hash": "-", "nickname": f"u{u}",
+                                          "bio": "", "role": "user", "token_version": 0, "created_at": base}
+                                         for u in range(1, n_users + 1)])
+    bulk_insert(engine, Rating.__table__, _ratings(n_songs, n_users, n_ratings, base))
+    return {"songs": songs, "artists": artist_names}
+
+
+def _ratings(n_songs: int, n_users: int, n_ratings: int, base: datetime) -> list[dict]:
+    """Per user a set of distinct songs drawn from a long-tailed popularity (Zipf-like)."""
+    gen = np.random.default_rng(11)
+    per_user = n_ratings // n_users
+    weights = 1.0 / np.arange(1, n_songs + 1) ** 0.8
+    weights /= weights.sum()
+    rows = []
+    for user in range(1, n_users + 1):
+        picks = np.unique(gen.choice(n_songs, size=per_user * 2, p=weights))[:per_user] + 1
+        scores = gen.integers(0, 6, size=len(picks))
+        rows += [{"user_id": user, "song_id": int(s), "score": int(v), "source": "heart" if v == 5 else "stars",
+                  "updated_at": base} for s, v in zip(picks, scores)]
+    return rows
+
+
+def queries(data: dict, n: int = 300) -> list[str]:
+    """A realistic search mix: titles, title fragments, artists, pinyin initials, typos, one character."""
+    rng = random.Random(3)
+    songs, artists = data["songs"], data["artists"]
+    out = []
+    for _ in range(n):
+        song = rng.choice(songs)
+        title, artist = song["name"], song["artist_names"][0]
+        kind = rng.randrange(6)
+        if kind == 0:
+            out.append(title)
+        elif kind == 1:
+            out.append(title[:2])
+        elif kind == 2:
+            out.append(artist)
+        elif kind == 3:
+            out.append(pinyin_words(artist)[0] or artist[:3])
+        elif kind == 4:
+            full = pinyin_words(artist)[1] or title.lower()
+            i = rng.randrange(max(1, len(full) - 1))
+            out.append(full[:i] + full[i + 1:i + 2] + full[i:i + 1] + full[i + 2:])  # two letters swapped
+        else:
+            out.append(rng.choice(title))
+    return [q for q in out if q.strip()] or ["a"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str, instance: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "YINQING_INSTANCE_DIR": str(instance)}
+    log = open(instance / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "serve", "--port", str(port), "--no-worker"],
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if requests.get(url + "/api/health", timeout=1).ok:
+                return proc, url
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"server did not start; see {instance / 'server.log'}")
+
+
+def measure(url: str, paths: list[str], count: int) -> dict:
+    """Sequential latency (p50/p99 ms) and 4-thread throughput (req/s) over `paths`, cycled."""
+    http = requests.Session()
+    for path in paths[:20]:  # warm the server's caches and the connection pool
+        http.get(url + path, timeout=30)
+    latencies = []
+    for i in range(count):
+        start = time.perf_counter()
+        r = http.get(url + paths[i % len(paths)], timeout=30)
+        latencies.append((time.perf_counter() - start) * 1000)
+        if r.status_code != 200:
+            raise RuntimeError(f"{paths[i % len(paths)]} -> {r.status_code}: {r.text[:200]}")
+    latencies.sort()
+    done = 0
+    lock = threading.Lock()
+
+    def worker(offset: int) -> None:
+        nonlocal done
+        session = requests.Session()
+        for i in range(offset, count, THREADS):
+            session.get(url + paths[i % len(paths)], timeout=30)
+            with lock:
+                done += 1
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(THREADS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rps = done / (time.perf_counter() - start)
+    return {"p50": statistics.median(latencies), "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+            "rps": rps}
+
+
+def run_backend(backend: str, args) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix=f"yq-bench-{backend}-"))
+    drop = None
+    if backend == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.db'}"
+    else:
+        name = f"yq_bench_{os.getpid()}"
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+        def drop() -> None:
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    proc = None
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        t0 = time.perf_counter()
+        data = seed(engine, args.songs, args.artists, args.users, args.ratings)
+        seeded = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        with make_sessionmaker(engine)() as session:
+            indexed = refresh_search_index(session)
+            session.commit()
+        if backend == "postgresql":
+            with engine.connect() as c:
+                c.execute(text("ANALYZE"))
+                c.commit()
+        index_time = time.perf_counter() - t0
+        engine.dispose()
+        print(f"\n== {backend}: seeded {args.songs:,} songs, {args.artists:,} artists, {args.ratings:,} ratings "
+              f"in {seeded:.0f} s; search index of {indexed:,} songs built in {index_time:.0f} s")
+        proc, server = start_server(url, workdir)
+        rng = random.Random(5)
+        ids = [s["id"] for s in data["songs"]]
+        sorts = ("popularity", "newest", "comments")
+        mixes = {
+            "health (baseline)": ["/api/health"],
+            "search": [f"/api/search?q={requests.utils.quote(q)}" for q in queries(data)],
+            "library page": [f"/api/songs?page={rng.randrange(1, 50)}&size=24&sort={rng.choice(sorts)}"
+                             + ("&fee=vip" if rng.random() < 0.2 else "") for _ in range(200)],
+            "song page": [f"/api/songs/{rng.choice(ids)}" for _ in range(200)],
+        }
+        results = {name: measure(server, paths, args.requests) for name, paths in mixes.items()}
+        base = results["health (baseline)"]
+        print(f"{'endpoint':<18} {'p50 ms':>8} {'p99 ms':>8} {'p50 / health':>13} {'req/s (4 thr)':>14} "
+              f"{'req/s / health':>15}")
+        for name, r in results.items():
+            print(f"{name:<18} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['p50'] / base['p50']:>12.1f}x "
+                  f"{r['rps']:>14.0f} {r['rps'] / base['rps']:>14.2f}x")
+        verdict = "met" if results["search"]["p99"] < 50 else "NOT met"
+        print(f"target search p99 < 50 ms: {verdict} ({results['search']['p99']:.1f} ms)")
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        if drop is not None:
+            drop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--songs", type=int, default=100_000)
+    parser.add_argument("--artists", type=int, default=20_000)
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--ratings", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=400, help="requests per endpoint and pass")
+    args = parser.parse_args()
+    print(f"Catalogue benchmark on {machine()}")
+    for backend in (("sqlite", "postgresql") if args.backend == "both" else (args.backend,)):
+        run_backend(backend, args)
+
+
+if __name__ == "__main__":
+    main()
