@@ -127,5 +127,10 @@ train.add_command(train_sentiment)
 main.add_command(sentiment)
 main.add_command(analyse)
 
+from yinqing.recsys.commands import evaluate as _evaluate, train_recsys as _train_recsys  # noqa: E402
+
+train.add_command(_train_recsys)
+main.add_command(_evaluate)
+
 if __name__ == "__main__":
     main()

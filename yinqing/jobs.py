@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 
 from yinqing.config import Settings
 from yinqing.db import make_engine, make_sessionmaker, session_scope
@@ -141,3 +141,43 @@ def crawl_task(job_id: int, spec_json: str) -> dict | None:
         enqueue_analyse_comments()
     return result
 
+
+
+# ---------------------------------------------------------------- recommenders (GRU retraining)
+
+def train_recommenders(progress: Progress, epochs: int | None = None) -> dict:
+    """Train the GRU on the database and publish a new model version (the API keeps serving
+    the previous version until the switch)."""
+    from yinqing.services import recommend
+
+    with session_scope(sessions()) as s:
+        return recommend.train_models(s, Settings.from_env().model_dir / "recsys", progress, epochs)
+
+
+@huey.task()
+def train_recommenders_task(job_id: int, epochs: int | None = None) -> dict | None:
+    """Background job (kind "train", model "recsys")."""
+    return run_job(job_id, lambda progress: train_recommenders(progress, epochs))
+
+
+def enqueue_train_recommenders(user_id: int | None = None, epochs: int | None = None) -> int | None:
+    """Create a "train" Job (model "recsys") and queue it; None when one is already queued or running."""
+    with session_scope(sessions()) as s:
+        if job_records.has_active_job(s, "train"):
+            return None
+        job = job_records.create_job(s, "train", {"model": "recsys", "epochs": epochs}, user_id)
+        s.flush()
+        job_id = job.id
+    train_recommenders_task(job_id, epochs)
+    return job_id
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def retrain_recommenders_when_due() -> None:
+    """Every 10 minutes: retrain the GRU when enough new feedback arrived (or no model exists)."""
+    from yinqing.services import recommend
+
+    with session_scope(sessions()) as s:
+        due = recommend.needs_retraining(s, Settings.from_env().model_dir / "recsys")
+    if due:
+        enqueue_train_recommenders()

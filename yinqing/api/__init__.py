@@ -55,5 +55,8 @@ def _register_blueprints(app: APIFlask) -> None:
     from yinqing.api import crawl
 
     app.register_blueprint(crawl.bp)
+    from yinqing.api import recommend
+
+    app.register_blueprint(recommend.bp)
     # The SPA catch-all goes last so every /api route wins over it.
     app.register_blueprint(frontend.bp)

@@ -1,0 +1,163 @@
+"""Recommendations through the API: the closed loop (heart -> next answer changes), reasons,
+cold start and onboarding, 不感兴趣, similar songs, model versions and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog_seed import seed_catalogue
+from yinqing.models import Playlist, PlaylistTrack
+from yinqing.services import recommend
+
+
+def _add_playlists(session, groups: list[list[int]], copies: int = 8) -> None:
+    """Playlists that always hold the same songs in the same order (a planted pattern)."""
+    pid = 9_000_000
+    for _ in range(copies):
+        for group in groups:
+            pid += 1
+            session.add(Playlist(id=pid, name=f"歌单 {pid}"))
+            session.flush()
+            session.add_all(PlaylistTrack(playlist_id=pid, position=i, song_id=s) for i, s in enumerate(group))
+    session.commit()
+
+
+@pytest.fixture
+def world(app):
+    """12 songs; playlists plant two taste groups: A->B->C->D and E->F->G->H."""
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        songs = [x["id"] for x in seed_catalogue(s, general=10, jay=2)]
+        a_group, e_group = songs[0:4], songs[4:8]
+        _add_playlists(s, [a_group, e_group])
+    return {"songs": songs, "a": a_group, "e": e_group}
+
+
+def _ids(result: dict) -> list[int]:
+    return [item["song"]["id"] for item in result["items"]]
+
+
+def _heart(client, headers, song_id: int) -> None:
+    r = client.put(f"/api/songs/{song_id}/rating", json={"score": 5, "source": "heart"}, headers=headers)
+    assert r.status_code == 200, r.get_json()
+
+
+def test_itemcf_closed_loop_heart_changes_the_next_answer(client, make_user, world):
+    _user, h = make_user()
+    a, e = world["a"], world["e"]
+    _heart(client, h, a[0])
+    first = client.get("/api/recommend?algorithm=itemcf&k=3", headers=h).get_json()
+    assert set(_ids(first)) == set(a[1:4]) and not first["cold_start"]
+    assert all(item["reason"].startswith("因为你喜欢《") for item in first["items"])
+    assert a[0] not in _ids(first)  # already rated
+    _heart(client, h, e[0])
+    second = client.get("/api/recommend?algorithm=itemcf&k=6", headers=h).get_json()
+    assert set(e[1:4]) <= set(_ids(second)) and _ids(second) != _ids(first)
+
+
+def test_usercf_follows_similar_users(client, make_user, world):
+    _user, h = make_user()
+    _heart(client, h, world["e"][1])
+    result = client.get("/api/recommend?algorithm=usercf&k=3", headers=h).get_json()
+    assert set(_ids(result)) <= set(world["e"])
+    assert {item["reason"] for item in result["items"]} == {"和你口味相似的用户也喜欢"}
+
+
+def test_gru_trains_versions_and_reads_the_latest_history(client, make_user, world, app, settings):
+    _user, h = make_user()
+    a, e = world["a"], world["e"]
+    _heart(client, h, a[0])
+    before = client.get("/api/recommend?algorithm=gru&k=3", headers=h).get_json()
+    assert before["model_version"] is None and "GRU" in before["message"] and len(before["items"]) == 3
+    model_dir = settings.model_dir / "recsys"
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        trained = recommend.train_models(s, model_dir, epochs=30)
+    first = client.get("/api/recommend?algorithm=gru&k=3", headers=h).get_json()
+    assert first["model_version"] == trained["version"]
+    assert _ids(first)[0] == a[1]
+    assert first["items"][0]["reason"].startswith("接着你最近听的《")
+    _heart(client, h, e[0])  # no retraining: the next answer reads the new heart
+    second = client.get("/api/recommend?algorithm=gru&k=3", headers=h).get_json()
+    assert e[1] in _ids(second) and _ids(second) != _ids(first)
+    assert client.get("/api/recommend/model").get_json()["model"]["version"] == trained["version"]
+
+
+def test_cold_start_onboarding_then_recommendations(client, make_user, world):
+    _user, h = make_user()
+    cold = client.get("/api/recommend?algorithm=usercf&k=4", headers=h).get_json()
+    assert cold["cold_start"] and len(cold["items"]) == 4
+    options = client.get("/api/recommend/onboarding").get_json()
+    assert options["songs"] and options["artists"]
+    r = client.post("/api/recommend/onboarding", json={"song_ids": [world["a"][0]]}, headers=h)
+    assert r.status_code == 200 and r.get_json()["hearted"] == [world["a"][0]]
+    warm = client.get("/api/recommend?algorithm=itemcf&k=3", headers=h).get_json()
+    assert not warm["cold_start"] and set(_ids(warm)) == set(world["a"][1:4])
+    assert client.post("/api/recommend/onboarding", json={}, headers=h).status_code == 422
+
+
+def test_not_interested_removes_a_song_for_good(client, make_user, world):
+    _user, h = make_user()
+    a = world["a"]
+    _heart(client, h, a[0])
+    assert a[1] in _ids(client.get("/api/recommend?algorithm=itemcf&k=3", headers=h).get_json())
+    for _ in range(2):  # idempotent
+        r = client.post("/api/recommend/not-interested", json={"song_id": a[1]}, headers=h)
+        assert r.status_code == 200
+    for algorithm in recommend.ALGORITHMS:
+        result = client.get(f"/api/recommend?algorithm={algorithm}&k=10", headers=h).get_json()
+        assert a[1] not in _ids(result) and len(result["items"]) == 10
+
+
+def test_rows_and_similar_songs(client, make_user, world):
+    _user, h = make_user()
+    _heart(client, h, world["a"][0])
+    rows = client.get("/api/recommend/rows?k=4", headers=h).get_json()["rows"]
+    assert [r["key"] for r in rows] == ["gru", "usercf", "itemcf"] and all(len(r["items"]) == 4 for r in rows)
+    similar = client.get(f"/api/songs/{world['a'][0]}/similar?k=3").get_json()
+    assert set(_ids(similar)) == set(world["a"][1:4])
+    lonely = world["songs"][-1]  # in no playlist: same-artist popular songs instead
+    assert client.get(f"/api/songs/{lonely}/similar?k=3").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["algorithm=magic", "k=0", "k=101", "k=abc", "algorithm=", "k=-5"])
+def test_bad_queries_are_422(client, make_user, world, query):
+    _user, h = make_user()
+    r = client.get(f"/api/recommend?{query}", headers=h)
+    assert r.status_code == 422 and r.get_json()["code"] == 422
+
+
+def test_bad_requests_never_500(client, make_user, world):
+    _user, h = make_user()
+    assert client.get("/api/recommend").status_code == 401
+    assert client.post("/api/recommend/not-interested", json={"song_id": 1}).status_code == 401
+    assert client.post("/api/recommend/not-interested", json={"song_id": 123}, headers=h).status_code == 404
+    for body in ({}, {"song_id": "x"}, {"song_id": -1}, [1], {"song_id": 2**70}):
+        assert client.post("/api/recommend/not-interested", json=body, headers=h).status_code == 422
+    assert client.get("/api/songs/123/similar").status_code == 404
+    assert client.get(f"/api/songs/{world['a'][0]}/similar?k=0").status_code == 422
+    assert client.post("/api/recommend/train", json={}, headers=h).status_code == 403
+
+
+def test_missing_or_stale_model_falls_back_with_a_message(client, make_user, world, app, settings):
+    _user, h = make_user()
+    _heart(client, h, world["a"][0])
+    model_dir = settings.model_dir / "recsys"
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        version = recommend.train_models(s, model_dir, epochs=1)["version"]
+    (model_dir / version / "gru.pt").write_bytes(b"not a model")  # corrupted / older format
+    (model_dir / "current").write_text(version)
+    result = client.get("/api/recommend?algorithm=gru&k=3", headers=h).get_json()
+    assert result["message"] and len(result["items"]) == 3
+
+
+def test_one_song_catalogue(client, make_user, app, settings):
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        only = seed_catalogue(s, general=1, jay=0)[0]["id"]
+    _user, h = make_user()
+    result = client.get("/api/recommend?algorithm=gru&k=5", headers=h).get_json()
+    assert _ids(result) == [only] and result["cold_start"]
+    _heart(client, h, only)
+    for algorithm in recommend.ALGORITHMS:
+        r = client.get(f"/api/recommend?algorithm={algorithm}&k=5", headers=h)
+        assert r.status_code == 200 and r.get_json()["items"] == []
+    with app.extensions["yinqing"]["sessionmaker"]() as s, pytest.raises(recommend.Conflict):
+        recommend.train_models(s, settings.model_dir / "recsys")

@@ -1,0 +1,132 @@
+"""/api/recommend: GRU, UserCF and ItemCF recommendations, 不感兴趣, similar songs, onboarding."""
+
+from __future__ import annotations
+
+from apiflask import APIBlueprint, Schema, fields
+from apiflask.validators import Length, OneOf, Range
+
+from yinqing.api.auth_deps import auth, require_admin
+from yinqing.api.deps import db_session, settings
+from yinqing.api.songs import checked_id, viewer_id
+from yinqing.services import jobs as job_records
+from yinqing.services import recommend
+from yinqing.services.errors import Conflict
+
+bp = APIBlueprint("recommend", __name__, url_prefix="/api", tag="recommend")
+
+ROW_TITLES = {"gru": "RNN 推荐（接着你最近听的）", "usercf": "UserCF：口味相似的人也喜欢",
+              "itemcf": "ItemCF：和你喜欢的歌相似"}
+MAX_ID = 2**62
+
+
+class RecommendQuery(Schema):
+    algorithm = fields.String(load_default="gru", validate=OneOf(recommend.ALGORITHMS))
+    k = fields.Integer(load_default=10, validate=Range(1, recommend.MAX_K))
+
+
+class RowsQuery(Schema):
+    k = fields.Integer(load_default=4, validate=Range(1, recommend.MAX_K))
+
+
+class SimilarQuery(Schema):
+    k = fields.Integer(load_default=10, validate=Range(1, recommend.MAX_K))
+
+
+class SongIdIn(Schema):
+    song_id = fields.Integer(required=True, strict=True, validate=Range(1, MAX_ID))
+
+
+class OnboardingIn(Schema):
+    song_ids = fields.List(fields.Integer(strict=True, validate=Range(1, MAX_ID)), load_default=list,
+                           validate=Length(0, 50))
+    artist_ids = fields.List(fields.Integer(strict=True, validate=Range(1, MAX_ID)), load_default=list,
+                             validate=Length(0, 50))
+
+
+class TrainIn(Schema):
+    epochs = fields.Integer(load_default=None, allow_none=True, validate=Range(1, 50))
+
+
+def _model_dir():
+    return settings().model_dir / "recsys"
+
+
+@bp.get("/recommend")
+@bp.auth_required(auth)
+@bp.input(RecommendQuery, location="query", arg_name="query")
+@bp.doc(summary="Top-k songs for the current user by one algorithm, each with a reason", responses=[401, 422])
+def get_recommendations(query):
+    return recommend.recommend(db_session(), auth.current_user.id, query["algorithm"], query["k"], _model_dir())
+
+
+@bp.get("/recommend/rows")
+@bp.auth_required(auth)
+@bp.input(RowsQuery, location="query", arg_name="query")
+@bp.doc(summary="The three home-page rows (RNN, UserCF, ItemCF)", responses=[401, 422])
+def get_rows(query):
+    session, user_id = db_session(), auth.current_user.id
+    rows = []
+    for algorithm in recommend.ALGORITHMS:
+        result = recommend.recommend(session, user_id, algorithm, query["k"], _model_dir())
+        rows.append({"key": algorithm, "title": ROW_TITLES[algorithm], **result})
+    return {"rows": rows}
+
+
+@bp.post("/recommend/not-interested")
+@bp.auth_required(auth)
+@bp.input(SongIdIn, arg_name="body")
+@bp.doc(summary="不感兴趣: never recommend this song to me again", responses=[401, 404, 422])
+def not_interested(body):
+    session = db_session()
+    result = recommend.mark_not_interested(session, auth.current_user.id, body["song_id"])
+    session.commit()
+    return result
+
+
+@bp.get("/songs/<int:song_id>/similar")
+@bp.input(SimilarQuery, location="query", arg_name="query")
+@bp.doc(summary="Songs similar to a song (ItemCF)", responses=[404, 422])
+def similar(song_id, query):
+    return recommend.similar_songs(db_session(), checked_id(song_id), query["k"], _model_dir(), viewer_id())
+
+
+@bp.get("/recommend/onboarding")
+@bp.doc(summary="Popular songs and artists a new user picks from")
+def onboarding_options():
+    return recommend.onboarding_options(db_session())
+
+
+@bp.post("/recommend/onboarding")
+@bp.auth_required(auth)
+@bp.input(OnboardingIn, arg_name="body")
+@bp.doc(summary="Heart the picked songs and each picked artist's most popular song", responses=[401, 422])
+def onboarding(body):
+    session = db_session()
+    result = recommend.apply_onboarding(session, auth.current_user.id, body["song_ids"], body["artist_ids"])
+    session.commit()
+    return result
+
+
+@bp.get("/recommend/model")
+@bp.doc(summary="The GRU model version in use (null before the first training)")
+def model():
+    return {"model": recommend.model_info(_model_dir())}
+
+
+@bp.post("/recommend/train")
+@bp.auth_required(auth)
+@bp.input(TrainIn, arg_name="body")
+@bp.doc(summary="Retrain the GRU as a background job (admin only)", responses=[403, 409])
+def train(body):
+    user = auth.current_user
+    require_admin(user)
+    session = db_session()
+    if job_records.has_active_job(session, "train"):
+        raise Conflict("已有训练任务在运行 / a training job is already queued or running")
+    job = job_records.create_job(session, "train", {"model": "recsys", "epochs": body.get("epochs")}, user.id)
+    session.commit()
+    from yinqing.jobs import train_recommenders_task
+
+    train_recommenders_task(job.id, body.get("epochs"))
+    session.refresh(job)
+    return job_records.job_json(job), 202

@@ -1,0 +1,104 @@
+"""`yinqing evaluate` and `yinqing train recsys`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from yinqing.recsys.train import METHODS
+
+FORMATS = ("sessions", "playlists")
+
+
+def _log(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _splits(train_files: tuple[str, ...], test_file: str | None, fmt: str, valid_cases: int | None):
+    from yinqing.recsys.data import read_playlists
+    from yinqing.recsys.train import playlist_splits, sessions_splits
+
+    if fmt == "sessions":
+        if not test_file:
+            raise click.UsageError("--format sessions needs --test FILE (the latest slice)")
+        return sessions_splits(list(train_files), test_file)
+    playlists = read_playlists(list(train_files))
+    held_out = read_playlists([test_file]) if test_file else None
+    if held_out:
+        playlists = {k: v for k, v in playlists.items() if k not in held_out}
+    return playlist_splits(playlists, held_out)
+
+
+def _database_splits():
+    from yinqing.config import Settings
+    from yinqing.db import make_engine, make_sessionmaker, session_scope
+    from yinqing.recsys.train import time_holdout_splits
+    from yinqing.services.recommend import database_events
+
+    factory = make_sessionmaker(make_engine(Settings.from_env().database_url))
+    with session_scope(factory) as session:
+        events = database_events(session)
+    if len(events) < 10:
+        raise click.ClickException("数据库中的交互太少，无法评估 / too few interactions in the database to evaluate")
+    return time_holdout_splits(events)
+
+
+@click.command("evaluate")
+@click.option("--train", "train_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="training file(s); without any, the app's own database is evaluated")
+@click.option("--test", "test_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="test file (sessions: the latest slice; playlists: held-out playlists, default 10%)")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="sessions", show_default=True)
+@click.option("--methods", default=",".join(METHODS), show_default=True, help="comma-separated")
+@click.option("--valid-cases", default=4000, show_default=True, type=int,
+              help="validation cases used for tuning (a fixed random subset)")
+@click.option("--json", "as_json", is_flag=True, help="print the table as JSON")
+def evaluate(train_files, test_file, fmt, methods, valid_cases, as_json) -> None:
+    """Tune every recommender on a validation split, then rank the FULL catalogue on the test split."""
+    from yinqing.recsys.evaluate import format_table
+    from yinqing.recsys.train import run_comparison
+
+    names = [m.strip() for m in methods.split(",") if m.strip()]
+    unknown = [m for m in names if m not in METHODS]
+    if unknown:
+        raise click.BadParameter(f"unknown method(s) {unknown}; choose from {list(METHODS)}", param_hint="--methods")
+    valid, test = _splits(train_files, test_file, fmt, valid_cases) if train_files else _database_splits()
+    _log(f"train: {test.train.n_events} events, {test.train.n_items} items; test cases: {len(test.targets)}")
+    rows = run_comparison(valid, test, names, valid_cases=valid_cases, log=_log)
+    if as_json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2, default=float)
+        click.echo()
+    else:
+        click.echo(format_table(rows))
+
+
+@click.command("recsys")
+@click.option("--epochs", default=None, type=int, help="GRU epochs (default: the tuned setting)")
+def train_recsys(epochs: int | None) -> None:
+    """Train the recommenders on the app's database and publish a new model version."""
+    from yinqing.config import Settings
+    from yinqing.db import make_engine, make_sessionmaker, session_scope
+    from yinqing.services import recommend
+    from yinqing.services.errors import ServiceError
+
+    settings = Settings.from_env()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with click.progressbar(length=100, label="训练推荐模型 / training recommenders") as bar:
+        done = [0]
+
+        def progress(fraction: float, message: str = "") -> None:
+            step = int(fraction * 100) - done[0]
+            if step > 0:
+                bar.update(step)
+                done[0] += step
+            if message:
+                bar.label = message
+
+        try:
+            with session_scope(factory) as session:
+                result = recommend.train_models(session, settings.model_dir / "recsys", progress, epochs=epochs)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(json.dumps(result, ensure_ascii=False, default=str))

@@ -1,0 +1,128 @@
+"""The evaluated methods, their tuning grids, and the tune-on-validation / test-once runner."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any, Callable
+
+import numpy as np
+
+from yinqing.recsys.baselines import Popularity, SequentialRules, SKNN
+from yinqing.recsys.data import Events
+from yinqing.recsys.evaluate import EvalSplit, evaluate_model, grid, make_split, tune
+from yinqing.recsys.gru import GRU4Rec
+from yinqing.recsys.knn import KNN
+
+Log = Callable[[str], None]
+
+
+def _user_knn(**kw: Any) -> KNN:
+    return KNN(direction="user", rows="users", decay=1.0, **kw)
+
+
+def _item_knn(**kw: Any) -> KNN:
+    return KNN(direction="item", rows="sessions", **kw)
+
+
+# name -> (factory, candidate parameters). Kept small: every candidate is a full fit + evaluation.
+METHODS: dict[str, tuple[Callable[..., Any], list[dict[str, Any]]]] = {
+    "Popularity": (Popularity, [{}]),
+    "SR": (SequentialRules, grid({"window": [1, 3, 10], "n_last": [1, 3], "decay": [0.5]})),
+    "ItemKNN": (_item_knn, grid({"k": [100], "shrink": [0.0, 20.0], "n_last": [1, 3, 10], "decay": [0.5]})),
+    "SKNN": (SKNN, grid({"k": [50, 200], "n_last": [5, 20, 100], "decay": [0.9]})),
+    "UserKNN": (_user_knn, grid({"k": [20, 100], "shrink": [0.0, 10.0], "n_last": [200]})),
+    "GRU4Rec": (
+        GRU4Rec,
+        [
+            {"loss": "ce", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 20, "train_on": "sessions"},
+            {"loss": "ce", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 50, "train_on": "users"},
+            {"loss": "bpr-max", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 20, "train_on": "sessions"},
+            {"loss": "ce", "hidden": 200, "n_sample": 1024, "epochs": 5, "history": 20, "train_on": "sessions",
+             "dropout_emb": 0.2},
+        ],
+    ),
+}
+
+
+def subsample(split: EvalSplit, n: int | None, seed: int = 0) -> EvalSplit:
+    """A random subset of ``n`` test cases (the same subset for every method)."""
+    if n is None or n >= len(split.targets):
+        return split
+    keep = np.sort(np.random.default_rng(seed).choice(len(split.targets), size=n, replace=False))
+    return replace(split, contexts=[split.contexts[i] for i in keep], targets=split.targets[keep])
+
+
+def run_comparison(
+    valid: EvalSplit,
+    test: EvalSplit,
+    methods: list[str] | None = None,
+    valid_cases: int | None = 4000,
+    log: Log | None = None,
+    grids: dict[str, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Tune every method on ``valid`` (MRR@20), refit the best on ``test.train``, evaluate once."""
+    rows = []
+    small_valid = subsample(valid, valid_cases)
+    for name in methods or list(METHODS):
+        factory, candidates = METHODS[name]
+        candidates = (grids or {}).get(name, candidates)
+        if log:
+            log(f"{name}: tuning {len(candidates)} candidate(s) on {len(small_valid.targets)} validation cases")
+        params, _ = tune(factory, candidates, small_valid, log=log)
+        started = time.perf_counter()
+        model = factory(**params).fit(test.train)
+        fit_seconds = time.perf_counter() - started
+        result = evaluate_model(model, test)
+        rows.append({"method": name, "params": params, "train_s": fit_seconds, **result})
+        if log:
+            log(f"{name}: test MRR@20={result['MRR@20']:.4f} HR@20={result['HR@20']:.4f} ({params})")
+    return rows
+
+
+def sessions_splits(files: list[str], test_file: str) -> tuple[EvalSplit, EvalSplit]:
+    """Validation: train on all but the last training file, validate on it. Test: all -> test file."""
+    from yinqing.recsys.data import read_sessions
+
+    parts = [read_sessions(f) for f in files]
+    test_events = read_sessions(test_file)
+    if len(parts) >= 2:
+        valid = make_split(Events.concat(parts[:-1]), parts[-1])
+    else:
+        valid = _time_holdout(parts[0])
+    return valid, make_split(Events.concat(parts), test_events)
+
+
+def _time_holdout(events: Events, fraction: float = 0.2) -> EvalSplit:
+    """Split one event table at the time quantile: the past trains, the latest part validates."""
+    cut = np.quantile(events.times, 1.0 - fraction)
+    return make_split(events.take(events.times < cut), events.take(events.times >= cut))
+
+
+def playlist_splits(
+    playlists: dict[int, list[int]], test_playlists: dict[int, list[int]] | None = None,
+    fraction: float = 0.1, seed: int = 0,
+) -> tuple[EvalSplit, EvalSplit]:
+    """Held-out playlists: predict each next track of an unseen playlist from its prefix."""
+    from yinqing.recsys.data import playlists_to_events
+
+    rng = np.random.default_rng(seed)
+
+    def hold_out(pls: dict[int, list[int]]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        ids = np.array(sorted(pls))
+        chosen = set(rng.choice(ids, size=max(1, int(len(ids) * fraction)), replace=False).tolist())
+        return ({k: v for k, v in pls.items() if k not in chosen}, {k: v for k, v in pls.items() if k in chosen})
+
+    if test_playlists is None:
+        playlists, test_playlists = hold_out(playlists)
+    train_v, valid_v = hold_out(playlists)
+    ev = playlists_to_events
+    return make_split(ev(train_v), ev(valid_v)), make_split(ev(playlists), ev(test_playlists))
+
+
+def time_holdout_splits(events: Events, fraction: float = 0.2) -> tuple[EvalSplit, EvalSplit]:
+    """For one event table (the app's database): the latest ``fraction`` tests, and the latest
+    part of the rest validates."""
+    cut = np.quantile(events.times, 1.0 - fraction)
+    past = events.take(events.times < cut)
+    return _time_holdout(past, fraction), make_split(past, events.take(events.times >= cut))

@@ -1,0 +1,479 @@
+"""Recommendations for users: GRU (sequence), UserCF and ItemCF, with reasons, cold start,
+exclusions and 不感兴趣.
+
+Data: the user x song matrix comes from playlist membership (a crawled playlist is a real
+listening list by a real NetEase user), ratings (heart = 5, stars 0-5; score/5) and plays;
+the ordered sequences (playlists, each user's plays and likes) train the GRU.
+
+Models: the GRU is trained by ``train_models`` (CLI, background job) into a new versioned folder
+under ``model_dir``; ``current`` names the version in use, switched atomically, so requests keep
+using the previous model while a new one trains. The kNN models are rebuilt from the database
+whenever the feedback changed (a fast full recompute, at most every few seconds), and every
+request reads the user's LATEST history, so a heart shows in the next answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yinqing.models import Artist, NotInterested, Play, PlaylistTrack, Rating, Song, SongArtist
+from yinqing.models.types import utcnow
+from yinqing.recsys.data import Events, IdMap, TrainData, preference_matrix
+from yinqing.recsys.gru import GRU4Rec
+from yinqing.recsys.knn import KNN
+from yinqing.services.catalog import song_cards
+from yinqing.services.errors import Conflict, InvalidInput, NotFound
+
+ALGORITHMS = ("gru", "usercf", "itemcf")
+MAX_K = 100
+HISTORY = 50          # the latest events a request reads
+LIKED = 3             # stars from here on count as liking a song
+KNN_REFRESH_S = 2.0   # rebuild the kNN models at most this often
+SYNC_REBUILD = 300_000  # below this many interactions a stale kNN is rebuilt inside the request
+RETRAIN_AFTER = 50    # new feedback events that make the GRU due for retraining
+KEEP_VERSIONS = 3
+# The tuned GRU settings (see README, "Recommender evaluation").
+GRU_PARAMS = {"loss": "ce", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 20, "train_on": "sessions"}
+ITEMCF_PARAMS = {"k": 100, "shrink": 20.0, "n_last": 10, "decay": 0.7}
+USERCF_PARAMS = {"k": 50, "shrink": 10.0, "n_last": HISTORY, "decay": 0.95}
+
+Progress = Callable[[float, str], None]
+
+
+# ------------------------------------------------------------------ data from the database
+
+@dataclass
+class Feedback:
+    """The database's interactions as model inputs."""
+
+    songs: IdMap
+    data: TrainData
+    user_row: dict[int, int]
+    n_events: int
+
+
+def _playlist_tracks(session: Session) -> list[tuple[int, int]]:
+    return session.execute(select(PlaylistTrack.playlist_id, PlaylistTrack.song_id)
+                           .order_by(PlaylistTrack.playlist_id, PlaylistTrack.position)).all()
+
+
+def _user_events(session: Session) -> list[tuple[int, int, float, object]]:
+    """(user, song, weight, time) for likes/stars and plays, oldest first."""
+    ratings = session.execute(select(Rating.user_id, Rating.song_id, Rating.score, Rating.updated_at)
+                              .where(Rating.score > 0)).all()
+    plays = session.execute(select(Play.user_id, Play.song_id, Play.played_at)).all()
+    rows = [(u, s, score / 5.0, t) for u, s, score, t in ratings] + [(u, s, 1.0, t) for u, s, t in plays]
+    rows.sort(key=lambda r: (r[0], r[3]))
+    return rows
+
+
+def load_feedback(session: Session) -> Feedback:
+    """Build the song id map, sequences and the user x song preference matrix."""
+    tracks, events = _playlist_tracks(session), _user_events(session)
+    songs = IdMap.from_ids([s for _, s in tracks] + [e[1] for e in events])
+    seqs, owners, rows, cols, weights = [], [], [], [], []
+    playlist_row: dict[int, int] = {}
+    for pid, sid in tracks:
+        playlist_row.setdefault(pid, len(playlist_row))
+    user_row = {u: len(playlist_row) + i for i, u in enumerate(dict.fromkeys(e[0] for e in events))}
+    for pid, group in _grouped([(p, s) for p, s in tracks]):
+        seqs.append(songs.encode(group))
+        owners.append(playlist_row[pid])
+    for uid, group in _grouped([(e[0], e) for e in events]):
+        liked = [e[1] for e in group if e[2] >= LIKED / 5.0 or e[2] == 1.0]
+        if liked:
+            seqs.append(songs.encode(liked))
+            owners.append(user_row[uid])
+        rows += [user_row[uid]] * len(group)
+        cols += [e[1] for e in group]
+        weights += [np.log1p(e[2]) if e[2] == 1.0 else e[2] for e in group]
+    rows += [playlist_row[p] for p, _ in tracks]
+    cols += [s for _, s in tracks]
+    weights += [1.0] * len(tracks)
+    n_rows = len(playlist_row) + len(user_row)
+    matrix = preference_matrix(np.array(rows, dtype=np.int64), songs.encode(cols), np.array(weights),
+                               n_rows, len(songs))
+    data = TrainData(len(songs), seqs, np.array(owners, dtype=np.int64), matrix.tocsr())
+    return Feedback(songs, data, user_row, len(tracks) + len(events))
+
+
+def _grouped(pairs: list[tuple[int, object]]) -> list[tuple[int, list]]:
+    out: list[tuple[int, list]] = []
+    for key, value in pairs:
+        if not out or out[-1][0] != key:
+            out.append((key, []))
+        out[-1][1].append(value)
+    return out
+
+
+def database_events(session: Session) -> Events:
+    """All interactions as an event table for ``yinqing evaluate`` (playlists are users with
+    negative ids and come before every real event in time)."""
+    rows = [(-pid, -pid, sid, pos) for pos, (pid, sid) in enumerate(_playlist_tracks(session))]
+    rows += [(u, u, s, int(t.timestamp())) for u, s, _, t in _user_events(session)]
+    return Events.from_rows(rows)
+
+
+def _signature(session: Session) -> tuple:
+    """Changes whenever a rating, play or playlist track is added, changed or removed."""
+    return (
+        tuple(session.execute(select(func.count(Rating.id), func.max(Rating.updated_at), func.sum(Rating.score))).one()),
+        tuple(session.execute(select(func.count(Play.id), func.max(Play.id))).one()),
+        session.scalar(select(func.count()).select_from(PlaylistTrack)),
+    )
+
+
+# ------------------------------------------------------------------ model state (per model dir)
+
+@dataclass
+class _Models:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    signature: tuple | None = None
+    built_at: float = 0.0
+    feedback: Feedback | None = None
+    itemcf: KNN | None = None
+    usercf: KNN | None = None
+    rebuilding: bool = False
+    gru_version: str | None = None
+    gru_mtime: float = -1.0
+    gru: GRU4Rec | None = None
+    gru_songs: IdMap | None = None
+
+
+_STATE: dict[str, _Models] = {}
+_STATE_LOCK = threading.Lock()
+
+
+def _state(model_dir: Path) -> _Models:
+    with _STATE_LOCK:
+        return _STATE.setdefault(str(Path(model_dir).resolve()), _Models())
+
+
+def _build_knn(state: _Models, feedback: Feedback, signature: tuple) -> None:
+    itemcf = KNN("item", rows="sessions", **ITEMCF_PARAMS).fit(feedback.data)
+    usercf = KNN("user", rows="users", **USERCF_PARAMS).fit(feedback.data)
+    with state.lock:
+        state.feedback, state.itemcf, state.usercf = feedback, itemcf, usercf
+        state.signature, state.built_at, state.rebuilding = signature, time.monotonic(), False
+
+
+def _rebuild_in_background(state: _Models, bind, signature: tuple) -> None:
+    def work() -> None:
+        try:
+            with Session(bind) as own:
+                _build_knn(state, load_feedback(own), signature)
+        finally:
+            state.rebuilding = False
+
+    state.rebuilding = True
+    threading.Thread(target=work, daemon=True, name="yinqing-knn-rebuild").start()
+
+
+def knn_models(session: Session, model_dir: Path) -> _Models:
+    """The kNN models, rebuilt when the feedback changed (inline when small, else in the
+    background while the previous models keep serving)."""
+    state = _state(model_dir)
+    signature = _signature(session)
+    fresh = state.signature == signature
+    recent = time.monotonic() - state.built_at < KNN_REFRESH_S
+    if state.feedback is not None and (fresh or recent or state.rebuilding):
+        return state
+    if state.feedback is not None and state.feedback.n_events > SYNC_REBUILD:
+        _rebuild_in_background(state, session.get_bind(), signature)
+        return state
+    _build_knn(state, load_feedback(session), signature)
+    return state
+
+
+def _current_version(model_dir: Path) -> tuple[str | None, float]:
+    pointer = Path(model_dir) / "current"
+    try:
+        return pointer.read_text().strip() or None, pointer.stat().st_mtime
+    except OSError:
+        return None, -1.0
+
+
+def gru_model(model_dir: Path) -> _Models:
+    """The state with the GRU of the current version loaded (unchanged if already loaded).
+
+    A missing or unreadable model leaves ``gru`` None: callers fall back with a message.
+    """
+    state = _state(model_dir)
+    version, mtime = _current_version(model_dir)
+    if version == state.gru_version and mtime == state.gru_mtime:
+        return state
+    folder = Path(model_dir) / str(version)
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+        gru = GRU4Rec.from_bytes((folder / "gru.pt").read_bytes())
+        songs = IdMap(np.array(meta["song_ids"], dtype=np.int64))
+        if len(songs) != gru.n_items:
+            raise ValueError("catalogue size does not match the model")
+    except Exception:  # noqa: BLE001 - a missing, truncated or foreign file: serve without the GRU
+        gru, songs = None, None
+    with state.lock:
+        state.gru, state.gru_songs, state.gru_version, state.gru_mtime = gru, songs, version, mtime
+    return state
+
+
+# ------------------------------------------------------------------ training
+
+def model_info(model_dir: Path) -> dict | None:
+    """The current GRU version's metadata, or None."""
+    version, _ = _current_version(model_dir)
+    try:
+        meta = json.loads((Path(model_dir) / str(version) / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None
+    meta.pop("song_ids", None)
+    return meta
+
+
+def needs_retraining(session: Session, model_dir: Path, min_new: int = RETRAIN_AFTER) -> bool:
+    """True when no model exists or at least ``min_new`` feedback events arrived since it trained."""
+    info = model_info(model_dir)
+    total = (session.scalar(select(func.count(Rating.id))) or 0) + (session.scalar(select(func.count(Play.id))) or 0)
+    tracks = session.scalar(select(func.count()).select_from(PlaylistTrack)) or 0
+    if info is None:
+        return total + tracks > 0
+    return total + tracks - int(info.get("n_events", 0)) >= min_new
+
+
+def train_models(session: Session, model_dir: Path, progress: Progress | None = None,
+                 epochs: int | None = None) -> dict:
+    """Train the GRU on every sequence in the database and publish it as a new version."""
+    progress = progress or (lambda fraction, message="": None)
+    progress(0.02, "读取交互数据 / loading interactions")
+    feedback = load_feedback(session)
+    if feedback.data.n_items < 2 or not any(len(s) >= 2 for s in feedback.data.sequences):
+        raise Conflict("交互数据太少，无法训练（至少需要两首歌和一条有序序列）/ not enough interactions to train")
+    params = dict(GRU_PARAMS, **({"epochs": epochs} if epochs else {}))
+    model = GRU4Rec(**params)
+
+    def epoch_done(epoch: int, total: int, loss: float, speed: float) -> None:
+        progress(0.05 + 0.9 * epoch / total, f"GRU 第 {epoch}/{total} 轮 loss={loss:.3f} ({speed:,.0f} 事件/秒)")
+
+    model.fit(feedback.data, progress=epoch_done)
+    version = _publish(Path(model_dir), model, feedback, params)
+    progress(1.0, f"模型 {version} 已发布 / published")
+    return {"version": version, "songs": feedback.data.n_items, "events": feedback.n_events,
+            "sequences": len(feedback.data.sequences), "events_per_second": round(model.events_per_second)}
+
+
+def _publish(model_dir: Path, model: GRU4Rec, feedback: Feedback, params: dict) -> str:
+    """Write a new version folder, then switch ``current`` to it atomically; prune old versions."""
+    model_dir.mkdir(parents=True, exist_ok=True)
+    version = utcnow().strftime("v%Y%m%d-%H%M%S-%f")
+    folder = model_dir / version
+    folder.mkdir()
+    (folder / "gru.pt").write_bytes(model.to_bytes())
+    meta = {"version": version, "created_at": utcnow().isoformat(), "n_events": feedback.n_events,
+            "n_songs": feedback.data.n_items, "params": params, "song_ids": feedback.songs.ids.tolist(),
+            "events_per_second": model.events_per_second}
+    (folder / "meta.json").write_text(json.dumps(meta))
+    tmp = model_dir / "current.tmp"
+    tmp.write_text(version)
+    os.replace(tmp, model_dir / "current")
+    versions = sorted(p for p in model_dir.iterdir() if p.is_dir() and p.name.startswith("v"))
+    for old in versions[:-KEEP_VERSIONS]:
+        shutil.rmtree(old, ignore_errors=True)
+    return version
+
+
+# ------------------------------------------------------------------ recommending
+
+def _validate(algorithm: str, k: int) -> None:
+    if algorithm not in ALGORITHMS:
+        raise InvalidInput(f"未知的推荐算法 / unknown algorithm: {algorithm}", {"algorithm": [f"one of {ALGORITHMS}"]})
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InvalidInput(f"k 需在 1–{MAX_K} 之间 / k must be 1-{MAX_K}", {"k": ["range"]})
+
+
+def user_history(session: Session, user_id: int, limit: int = HISTORY) -> list[int]:
+    """The user's latest liked (score >= 3) and played songs, oldest first."""
+    likes = session.execute(select(Rating.song_id, Rating.updated_at)
+                            .where(Rating.user_id == user_id, Rating.score >= LIKED)
+                            .order_by(Rating.updated_at.desc()).limit(limit)).all()
+    plays = session.execute(select(Play.song_id, Play.played_at).where(Play.user_id == user_id)
+                            .order_by(Play.played_at.desc(), Play.id.desc()).limit(limit)).all()
+    events = sorted(likes + plays, key=lambda r: r[1])[-limit:]
+    return [song for song, _ in events]
+
+
+def excluded_songs(session: Session, user_id: int) -> set[int]:
+    """Songs never to recommend to this user: every rated song and every 不感兴趣."""
+    rated = session.scalars(select(Rating.song_id).where(Rating.user_id == user_id))
+    hidden = session.scalars(select(NotInterested.song_id).where(NotInterested.user_id == user_id))
+    return set(rated) | set(hidden)
+
+
+def _ranked(scores: np.ndarray, songs: IdMap, exclude: set[int], k: int, positive_only: bool) -> list[int]:
+    order = np.argsort(-scores, kind="stable")
+    picked = []
+    for idx in order[: k + len(exclude) + 50]:
+        if positive_only and scores[idx] <= 0:
+            break
+        song = int(songs.ids[idx])
+        if song not in exclude:
+            picked.append(song)
+            if len(picked) == k:
+                break
+    return picked
+
+
+def _cf_items(state: _Models, algorithm: str, history: list[int], exclude: set[int], k: int) -> list[tuple[int, str]]:
+    fb = state.feedback
+    context = fb.songs.encode(history)
+    context = context[context >= 0]
+    if not len(context):
+        return []
+    model = state.itemcf if algorithm == "itemcf" else state.usercf
+    picked = _ranked(model.score([context])[0], fb.songs, exclude, k, positive_only=True)
+    if algorithm == "usercf":
+        return [(s, "和你口味相似的用户也喜欢") for s in picked]
+    out = []
+    for song in picked:
+        because = model.explain(context, fb.songs.index(song))
+        out.append((song, f"#because:{int(fb.songs.ids[because])}" if because >= 0 else "与你喜欢的歌曲相似"))
+    return out
+
+
+def _gru_items(state: _Models, history: list[int], exclude: set[int], k: int) -> list[tuple[int, str]]:
+    context = state.gru_songs.encode(history)
+    context = context[context >= 0]
+    if not len(context):
+        return []
+    picked = _ranked(state.gru.score([context])[0], state.gru_songs, exclude, k, positive_only=False)
+    last = int(state.gru_songs.ids[context[-1]])
+    return [(s, f"#after:{last}") for s in picked]
+
+
+def popular_songs(session: Session, exclude: set[int], k: int, artist_ids: list[int] | None = None) -> list[int]:
+    """The most popular songs (optionally by the given artists), skipping ``exclude``."""
+    stmt = select(Song.id).where(Song.name.is_not(None))
+    if artist_ids:
+        stmt = stmt.join(SongArtist, SongArtist.song_id == Song.id).where(SongArtist.artist_id.in_(artist_ids))
+    stmt = stmt.order_by(Song.popularity.desc(), Song.comment_total.desc(), Song.id).limit(k + len(exclude) + 10)
+    return [s for s in dict.fromkeys(session.scalars(stmt)) if s not in exclude][:k]
+
+
+def _taste_fill(session: Session, history: list[int], exclude: set[int], k: int) -> list[tuple[int, str]]:
+    """Popular songs by the artists of the user's history (the picked styles), then popular songs."""
+    artists = list(dict.fromkeys(session.scalars(
+        select(SongArtist.artist_id).where(SongArtist.song_id.in_(history[-20:]))))) if history else []
+    out = [(s, "你喜欢的歌手的热门歌曲") for s in popular_songs(session, exclude, k, artists)] if artists else []
+    taken = exclude | {s for s, _ in out}
+    out += [(s, "热门歌曲") for s in popular_songs(session, taken, k - len(out))]
+    return out[:k]
+
+
+def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir: Path) -> dict:
+    """Top-k songs for a user by one algorithm, each with a reason; never an empty row while the
+    catalogue has songs. Cold start (no history) answers popular songs and asks for onboarding."""
+    _validate(algorithm, k)
+    history = user_history(session, user_id)
+    exclude = excluded_songs(session, user_id)
+    message, version = None, None
+    items: list[tuple[int, str]] = []
+    if history:
+        if algorithm == "gru":
+            state = gru_model(model_dir)
+            if state.gru is None:
+                message = "GRU 模型尚未训练或已过期，暂用 ItemCF 推荐 / GRU model not ready: showing ItemCF"
+                algorithm_used = "itemcf"
+            else:
+                algorithm_used, version = "gru", state.gru_version
+                items = _gru_items(state, history, exclude, k)
+        else:
+            algorithm_used = algorithm
+        if not items:
+            items = _cf_items(knn_models(session, model_dir), algorithm_used, history, exclude, k)
+    if len(items) < k:
+        taken = exclude | {s for s, _ in items}
+        items += _taste_fill(session, history, taken, k - len(items))
+    return {"algorithm": algorithm, "cold_start": not history, "message": message, "model_version": version,
+            "items": _with_cards(session, user_id, items)}
+
+
+def _with_cards(session: Session, user_id: int, items: list[tuple[int, str]]) -> list[dict]:
+    """Song cards plus readable reasons (placeholders name the song the reason refers to)."""
+    ref = [int(r.split(":")[1]) for _, r in items if r.startswith("#")]
+    names = dict(session.execute(select(Song.id, Song.name).where(Song.id.in_(ref))).all()) if ref else {}
+    cards = {c["id"]: c for c in song_cards(session, [s for s, _ in items], user_id)}
+    out = []
+    for song, reason in items:
+        if song not in cards:
+            continue  # a song deleted since the model was built
+        if reason.startswith("#because:"):
+            reason = f"因为你喜欢《{names.get(int(reason.split(':')[1])) or '某首歌'}》"
+        elif reason.startswith("#after:"):
+            reason = f"接着你最近听的《{names.get(int(reason.split(':')[1])) or '某首歌'}》"
+        out.append({"song": cards[song], "reason": reason})
+    return out
+
+
+def mark_not_interested(session: Session, user_id: int, song_id: int) -> dict:
+    """Hide a song from this user's recommendations for good (idempotent)."""
+    if session.get(Song, song_id) is None:
+        raise NotFound("歌曲不存在 / song not found")
+    if session.get(NotInterested, (user_id, song_id)) is None:
+        session.add(NotInterested(user_id=user_id, song_id=song_id))
+        session.flush()
+    return {"song_id": song_id, "not_interested": True}
+
+
+def similar_songs(session: Session, song_id: int, k: int, model_dir: Path, user_id: int | None = None) -> dict:
+    """Songs similar to one song by ItemCF; popular songs by the same artists when it has none."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InvalidInput(f"k 需在 1–{MAX_K} 之间 / k must be 1-{MAX_K}", {"k": ["range"]})
+    if session.get(Song, song_id) is None:
+        raise NotFound("歌曲不存在 / song not found")
+    state = knn_models(session, model_dir)
+    idx = state.feedback.songs.index(song_id)
+    items = [(int(state.feedback.songs.ids[j]), "经常一起出现在歌单里")
+             for j, _ in state.itemcf.neighbours_of(idx, k)] if idx >= 0 else []
+    if len(items) < k:
+        artists = list(session.scalars(select(SongArtist.artist_id).where(SongArtist.song_id == song_id)))
+        taken = {song_id} | {s for s, _ in items}
+        items += [(s, "同一歌手的热门歌曲") for s in popular_songs(session, taken, k - len(items), artists)] if artists else []
+    return {"song_id": song_id, "items": _with_cards(session, user_id, items)}
+
+
+def onboarding_options(session: Session, k: int = 12) -> dict:
+    """Popular songs and artists for a new user to pick from."""
+    songs = popular_songs(session, set(), k)
+    artist_rows = session.execute(
+        select(Artist.id, Artist.name, Artist.pic_url, func.count(SongArtist.song_id).label("n"))
+        .join(SongArtist, SongArtist.artist_id == Artist.id).where(Artist.name.is_not(None))
+        .group_by(Artist.id, Artist.name, Artist.pic_url).order_by(func.count(SongArtist.song_id).desc(), Artist.id)
+        .limit(k)).all()
+    return {"songs": song_cards(session, songs),
+            "artists": [{"id": a, "name": n, "pic_url": p} for a, n, p, _ in artist_rows]}
+
+
+def apply_onboarding(session: Session, user_id: int, song_ids: list[int], artist_ids: list[int]) -> dict:
+    """Heart the picked songs and the most popular song of each picked artist."""
+    from yinqing.services.feedback import HEART, set_rating
+
+    known = set(session.scalars(select(Song.id).where(Song.id.in_(song_ids)))) if song_ids else set()
+    picked = [s for s in dict.fromkeys(song_ids) if s in known]
+    for artist in dict.fromkeys(artist_ids):
+        top = popular_songs(session, set(picked), 1, [artist])
+        picked += top
+    if not picked:
+        raise InvalidInput("请至少选择一首歌或一位歌手 / pick at least one known song or artist",
+                           {"song_ids": ["empty"], "artist_ids": ["empty"]})
+    for song in picked:
+        set_rating(session, user_id, song, HEART, "heart")
+    return {"hearted": picked}
