@@ -179,3 +179,19 @@ def test_artist_finder_for_filters(client, songs):
         assert _get(client, "/api/artists", q=q)["items"] == []
     assert client.get("/api/artists", query_string={"q": "x" * 65}).status_code == 422
     assert client.get("/api/artists").status_code == 422
+
+
+def test_ingested_songs_become_searchable(session):
+    from yinqing.crawler.items import AlbumItem, ArtistItem, SongItem
+    from yinqing.services.ingest import ingest_items
+
+    ingest_items(session, [SongItem(id=186016, name="晴天", artist_ids=[JAY_CHOU], album_id=18905,
+                                    artist_names=["周杰伦"], popularity=100.0)])
+    session.commit()
+    assert search_song_ids(session, "晴天") == [186016]
+    assert search_song_ids(session, "叶惠美") == []  # the album is still an id-only stub
+    ingest_items(session, [ArtistItem(id=JAY_CHOU, name="周杰伦", aliases=["Jay Chou"]),
+                           AlbumItem(id=18905, name="叶惠美")])
+    session.commit()
+    for q in ("zjl", "叶惠美", "jay chou"):
+        assert search_song_ids(session, q) == [186016], q

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from yinqing.models import (Album, Artist, Comment, CrawlUnit, Lyric, Playlist, PlaylistTrack, Song,
                             SongArtist)
 from yinqing.models.types import utcnow
+from yinqing.services.search import refresh_search_index
 
 # Columns of each kind that are links, not columns of the table.
 LINK_FIELDS = {"song": ("artist_ids",), "playlist": ("track_ids",)}
@@ -144,6 +145,8 @@ def ingest_items(session: Session, items: Iterable[Any]) -> Counter:
     stubs = _stubs(Song.__table__, (i for i in song_refs if i not in known), {"is_partial": True})
     written["song"] = upsert_rows(session, Song.__table__, stubs + [_song_row(s) for s in songs], ("id",))
     _replace_song_artists(session, songs)
+    refresh_search_index(session, known, artist_ids=[a["id"] for a in artists],
+                         album_ids=[a["id"] for a in albums])
     written["lyric"] = upsert_rows(session, Lyric.__table__, lyrics, ("song_id",))
     written["playlist"] = upsert_rows(session, Playlist.__table__,
                                       [{k: v for k, v in p.items() if k != "track_ids"} for p in playlists], ("id",))

@@ -205,17 +205,19 @@ _FUZZY = {"sqlite": _fts5_fuzzy, "postgresql": _pg_fuzzy, "mysql": _mysql_fuzzy,
 
 # --- keeping the index up to date -----------------------------------------------------------
 
-def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None) -> int:
-    """Rebuild the search rows of `song_ids` (None: of every song); returns the rows written.
+def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None, *,
+                         artist_ids: Iterable[int] = (), album_ids: Iterable[int] = ()) -> int:
+    """Rebuild the search rows of `song_ids` (None: of every song) and of the songs of
+    `artist_ids` and `album_ids` (their names are part of a song's text); returns rows written.
 
-    Call it after writing songs, their artists or albums (the crawler's ingest does). Songs
-    without a name are left out (they cannot be searched for); deleted songs lose their row.
+    Call it after writing songs, artists or albums (the crawler's ingest does). Songs without a
+    name are left out (they cannot be searched for); deleted songs lose their row.
     """
     if song_ids is None:
         session.execute(delete(SongSearch))
         ids = list(session.scalars(select(Song.id).where(Song.name.is_not(None)).order_by(Song.id)))
     else:
-        ids = list(dict.fromkeys(int(i) for i in song_ids))
+        ids = list(dict.fromkeys([int(i) for i in song_ids] + _songs_of(session, artist_ids, album_ids)))
     written = 0
     for start in range(0, len(ids), REFRESH_CHUNK):
         chunk = ids[start:start + REFRESH_CHUNK]
@@ -226,6 +228,17 @@ def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None
             session.execute(insert(SongSearch), rows)
         written += len(rows)
     return written
+
+
+def _songs_of(session: Session, artist_ids: Iterable[int], album_ids: Iterable[int]) -> list[int]:
+    artist_ids, album_ids = list(artist_ids), list(album_ids)
+    found: list[int] = []
+    for start in range(0, len(artist_ids), REFRESH_CHUNK):
+        found += session.scalars(select(SongArtist.song_id)
+                                 .where(SongArtist.artist_id.in_(artist_ids[start:start + REFRESH_CHUNK])))
+    for start in range(0, len(album_ids), REFRESH_CHUNK):
+        found += session.scalars(select(Song.id).where(Song.album_id.in_(album_ids[start:start + REFRESH_CHUNK])))
+    return found
 
 
 def _index_rows(session: Session, song_ids: list[int]) -> list[dict]:
