@@ -100,8 +100,12 @@ def mirror(standin_server):
 
 
 @pytest.fixture
-def crawl(db_url, clean_db, tmp_path):
-    """Run a crawl against a server in a subprocess; returns (exit code, summary)."""
+def crawl(db_url, session, tmp_path):
+    """Run a crawl against a server in a subprocess; returns (exit code, summary).
+
+    The test's session is rolled back after each crawl: on MariaDB (REPEATABLE READ) an open
+    transaction would keep showing the rows as they were before the crawl.
+    """
 
     def _crawl(server, mode: str, env: dict | None = None, **fields):
         defaults = {"base_url": server.url, "rate": 0.0, "database_url": db_url, "timeout": 3.0,
@@ -110,6 +114,7 @@ def crawl(db_url, clean_db, tmp_path):
         spec = CrawlSpec(mode=mode, **{**defaults, **fields}).validate()
         code, summary = run_in_subprocess(spec, env={"YINQING_INSTANCE_DIR": str(tmp_path / "instance"),
                                                      **(env or {})}, timeout=240)
+        session.rollback()
         return code, summary
 
     return _crawl

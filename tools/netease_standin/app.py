@@ -27,6 +27,7 @@ def create_app(mirror: Mirror, faults: FaultInjector | None = None) -> Flask:
     app.config["FAULTS"] = faults or FaultInjector()
     app.config["BODY_RNG"] = random.Random(7)
     app.config["HITS"] = Counter()  # requests per route, for tests and the benchmark
+    app.config["RECORD"] = None     # a list to append every request's path and query to (benchmark)
     app.before_request(_before)
     app.after_request(_after)
     _register_routes(app)
@@ -67,6 +68,8 @@ def _before() -> Response | None:
     if request.path.startswith("/__"):
         return None
     current_app.config["HITS"][request.url_rule.rule if request.url_rule else "unknown"] += 1
+    if current_app.config["RECORD"] is not None:
+        current_app.config["RECORD"].append(request.full_path)
     rule = current_app.config["FAULTS"].pick(request.path, request.url)
     g.fault = rule
     if rule is None:
