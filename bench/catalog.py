@@ -38,12 +38,12 @@ from sqlalchemy import create_engine, insert, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yinqing.config import Settings  # noqa: E402
-from yinqing.db import make_engine, make_sessionmaker  # noqa: E402
-from yinqing.migrate import upgrade  # noqa: E402
-from yinqing.models import Album, Artist, Rating, Song, SongArtist, User  # noqa: E402
-from yinqing.services.search import refresh_search_index  # noqa: E402
-from yinqing.text.searchtext import pinyin_words  # noqa: E402
+from yinqing.config import Settings
+from yinqing.db import make_engine, make_sessionmaker
+from yinqing.migrate import upgrade
+from yinqing.models import Album, Artist, Rating, Song, SongArtist, User
+from yinqing.services.search import refresh_search_index
+from yinqing.text.searchtext import pinyin_words
 
 MIRROR = Settings().shared_data_dir / "netease" / "mirror"
 PG_ADMIN = os.environ.get("YINQING_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -81,11 +81,10 @@ def bulk_insert(engine, table, rows: list[dict]) -> None:
         columns = list(rows[0])
         raw = engine.raw_connection()
         try:
-            with raw.cursor() as cur:
-                with cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
-                                        for v in row.values()])
+            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                                    for v in row.values()])
             raw.commit()
         finally:
             raw.close()
@@ -145,7 +144,7 @@ def _ratings(n_songs: int, n_users: int, n_ratings: int, base: datetime) -> list
 def queries(data: dict, n: int = 300) -> list[str]:
     """A realistic search mix: titles, title fragments, artists, pinyin initials, typos, one character."""
     rng = random.Random(3)
-    songs, artists = data["songs"], data["artists"]
+    songs = data["songs"]
     out = []
     for _ in range(n):
         song = rng.choice(songs)
@@ -177,7 +176,7 @@ def free_port() -> int:
 def start_server(database_url: str, instance: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "YINQING_INSTANCE_DIR": str(instance)}
-    log = open(instance / "server.log", "w")
+    log = open(instance / "server.log", "w")  # noqa: SIM115 - the server writes to it until it stops
     proc = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "serve", "--port", str(port), "--no-worker"],
                             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -7,7 +7,7 @@ inserts artists, albums, songs and song-artist links through the ORM, then build
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from yinqing.config import REPO_ROOT
@@ -47,7 +47,7 @@ def mirror_songs(general: int = 40, jay: int = 12) -> tuple[dict, ...]:
 def _time(ms) -> datetime | None:
     if not ms or ms <= 0:
         return None
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).replace(tzinfo=None)
 
 
 def seed_catalogue(session, general: int = 40, jay: int = 12) -> list[dict]:

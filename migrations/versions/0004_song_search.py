@@ -4,9 +4,8 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-27 20:40:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'
@@ -41,8 +40,8 @@ POSTGRES_FTS = [
     "CREATE INDEX ix_song_search_doc_trgm ON song_search USING gin (doc gin_trgm_ops)",
     # A stored tsvector (not an expression index): rechecks stay cheap and ANALYZE gathers lexeme
     # statistics, so the planner can walk the popularity index instead for very common terms.
-    "ALTER TABLE song_search ADD COLUMN grams_tsv tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple', grams)) STORED",
+    ("ALTER TABLE song_search ADD COLUMN grams_tsv tsvector "
+     "GENERATED ALWAYS AS (to_tsvector('simple', grams)) STORED"),
     "CREATE INDEX ix_song_search_grams_tsv ON song_search USING gin (grams_tsv)",
 ]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
+from catalog_seed import seed_catalogue
 from sqlalchemy import func, select
 
-from catalog_seed import seed_catalogue
 from yinqing.models import Play, Rating
 from yinqing.services import feedback
 

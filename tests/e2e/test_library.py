@@ -12,10 +12,10 @@ import wave
 
 import pytest
 import requests
+from catalog_seed import JAY_CHOU, add_comments, add_lyric, seed_catalogue
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from catalog_seed import JAY_CHOU, add_comments, add_lyric, seed_catalogue
 from yinqing.config import REPO_ROOT
 from yinqing.models import Comment, Play, Rating, Song
 

@@ -1,7 +1,13 @@
 """Search text: normalisation, bigram tokens, pinyin, fuzzy scores."""
 
-from yinqing.text.searchtext import (clean_query, fuzzy_score, grams_text, normalize, pinyin_words,
-                                     query_phrases)
+from yinqing.text.searchtext import (
+    clean_query,
+    fuzzy_score,
+    grams_text,
+    normalize,
+    pinyin_words,
+    query_phrases,
+)
 
 
 def test_normalize_drops_punctuation_and_folds_width_and_case():

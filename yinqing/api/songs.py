@@ -5,8 +5,18 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 
 from yinqing.api.auth_deps import auth, optional_user
-from yinqing.api.catalog_schemas import (CommentPageOut, CommentQuery, LyricsOut, PlayOut, RatingIn, RatingOut,
-                                         SearchQuery, SongDetailOut, SongListQuery, SongPageOut)
+from yinqing.api.catalog_schemas import (
+    CommentPageOut,
+    CommentQuery,
+    LyricsOut,
+    PlayOut,
+    RatingIn,
+    RatingOut,
+    SearchQuery,
+    SongDetailOut,
+    SongListQuery,
+    SongPageOut,
+)
 from yinqing.api.deps import db_session
 from yinqing.services import catalog, feedback
 from yinqing.services.errors import NotFound

@@ -7,8 +7,6 @@ yinqing.services.search): SQLite an FTS5 table kept in sync by triggers, Postgre
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +24,6 @@ class SongSearch(Base):
     doc: Mapped[str] = mapped_column(Text)
     # Bigram tokens of `doc` (yinqing.text.searchtext.grams_text), what the full-text index reads.
     grams: Mapped[str] = mapped_column(Text)
-    popularity: Mapped[Optional[float]] = mapped_column(Float)
+    popularity: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (Index("ix_song_search_title", "title"), Index("ix_song_search_popularity", "popularity"))

@@ -23,15 +23,22 @@ substring, then fuzzy; ties by popularity, then id.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from yinqing.models import Album, Artist, Song, SongArtist
 from yinqing.models.search import SongSearch
-from yinqing.text.searchtext import (clean_query, fuzzy_score, grams_text, normalize, pinyin_words, query_phrases,
-                                     words)
+from yinqing.text.searchtext import (
+    clean_query,
+    fuzzy_score,
+    grams_text,
+    normalize,
+    pinyin_words,
+    query_phrases,
+    words,
+)
 
 SEARCH_CAP = 500          # ranked candidates a query can return
 FUZZY_CAP = 200           # candidates the typo-tolerant pass looks at
