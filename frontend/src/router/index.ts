@@ -39,6 +39,12 @@ const layoutRoutes: RouteRecordRaw[] = [
     component: () => import('@/pages/ProfilePage.vue'),
     meta: { titleKey: 'nav.profile', requiresAuth: true },
   },
+  {
+    path: 'admin/crawls',
+    name: 'admin-crawls',
+    component: () => import('@/pages/AdminCrawlPage.vue'),
+    meta: { titleKey: 'nav.crawl', requiresAuth: true },
+  },
 ]
 
 export const routes: RouteRecordRaw[] = [
