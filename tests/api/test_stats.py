@@ -233,7 +233,7 @@ def test_heat_race_and_hot_artists(client, fx):
 def test_scatter_and_sentiment(client, fx):
     comments = comment_counts(fx)
     body = get(client, "/api/stats/scatter", limit=10)
-    with_pop = [s for s in fx.detailed() if s["popularity"] is not None]
+    with_pop = [s for s in fx.detailed() if s["popularity"] is not None and comments[s["id"]] > 0]
     expected = sorted(with_pop, key=lambda s: (-comments[s["id"]], -s["popularity"], s["id"]))[:10]
     assert [p["id"] for p in body["points"]] == [s["id"] for s in expected]
     likes = Counter()
@@ -242,6 +242,10 @@ def test_scatter_and_sentiment(client, fx):
     assert all(p["x"] == comments[p["id"]] and p["likes"] == likes[p["id"]] for p in body["points"])
     assert 3 <= sum(p["outlier"] for p in body["points"]) <= 6
     assert max(body["points"], key=lambda p: p["x"])["outlier"]
+    body = get(client, "/api/stats/scatter", x="duration", limit=3000)
+    expected = {s["id"]: s["duration_ms"] / 1000 for s in fx.detailed()
+                if s["popularity"] is not None and s["duration_ms"] is not None}
+    assert {p["id"]: p["x"] for p in body["points"]} == expected
 
     body = get(client, "/api/stats/sentiment", limit=3)
     labels = Counter(c["label"] for c in fx.comments)

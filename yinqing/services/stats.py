@@ -424,12 +424,14 @@ def covers(session: Session, f: Filters) -> dict:
 def popularity_scatter(session: Session, f: Filters, x: str = "comments", limit: int = 1000) -> dict:
     """Songs as points (popularity vs stored comments or duration, size by likes), outliers flagged.
 
-    Points are the `limit` songs with most comments (then popularity). Outliers: the 3 largest x
-    values and the 3 points farthest from the least-squares line of popularity on log(1 + x)."""
+    Points are the `limit` songs with most comments (then popularity); against comments, only songs
+    whose comments were crawled (a zero there means "not crawled", not "unloved"). Outliers: the 3
+    largest x values and the 3 points farthest from the least-squares line of popularity on log(1 + x)."""
     x_col = SongStats.comment_count if x == "comments" else Song.duration_ms
+    crawled = [SongStats.comment_count > 0] if x == "comments" else []
     stmt = (select(Song.id, Song.name, Song.popularity, x_col, SongStats.liked_sum)
             .join(SongStats, SongStats.song_id == Song.id)
-            .where(Song.popularity.is_not(None), x_col.is_not(None), *_song_where(f))
+            .where(Song.popularity.is_not(None), x_col.is_not(None), *crawled, *_song_where(f))
             .order_by(SongStats.comment_count.desc(), Song.popularity.desc(), Song.id).limit(limit))
     points = [{"id": i, "name": n or str(i), "popularity": float(p),
                "x": (int(v) if x == "comments" else round(int(v) / 1000, 1)), "likes": int(lk or 0),

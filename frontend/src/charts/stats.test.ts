@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Heat, ReleaseDays, Scatter, Sentiment } from '@/api/stats'
+import { SENTIMENT_COLORS } from './palette'
 import {
   availabilitySlices, bucketsOption, busiestYear, calendarOption, categoryOption, coverSlices, feeSlices,
-  hotArtistsOption, liquidOption, pointSize, raceOption, releaseTimelineOption, releasesOption, scatterOption,
+  colorsByName, hotArtistsOption, liquidOption, pointSize, raceOption, releaseTimelineOption, releasesOption, scatterOption,
   sentimentSlices, sentimentSongsOption,
 } from './stats'
 
@@ -60,6 +61,7 @@ describe('slices', () => {
   it('leaves unlabelled comments out of the sentiment pie', () => {
     const s: Sentiment = { overall: { positive: 3, negative: 1, neutral: 2, unlabelled: 50 }, songs: [] }
     expect(sentimentSlices(s).map((x) => x.value)).toEqual([3, 2, 1])
+    expect(sentimentSlices(s)[0]!.itemStyle.color).toBe(SENTIMENT_COLORS.positive)
   })
 })
 
@@ -92,9 +94,20 @@ describe('raceOption', () => {
     const option = raceOption(heat, '热度') as Rec
     expect(option.baseOption.timeline).toMatchObject({ autoPlay: true, data: ['2018', '2019'] })
     expect(option.options).toHaveLength(2)
-    expect(option.options[1].series[0].data).toEqual([{ name: '甲', value: 30 }, { name: '乙', value: 20 }])
+    expect(option.options[1].series[0].data).toEqual([[30, '甲'], [20, '乙']])
+    expect(option.options[1].series[0].encode).toEqual({ x: 0, y: 1 })
+    expect(option.baseOption.tooltip.formatter({ value: [1234, '甲'] })).toBe('甲: 1,234 热度')
     expect(option.options[1].series[0].realtimeSort).toBe(true)
     expect(option.baseOption.yAxis.max).toBe(1)
+  })
+
+  it('gives each name its own colour, the same in every frame', () => {
+    const colors = colorsByName(['甲', '乙', '甲', '丙'])
+    expect([...colors.keys()]).toEqual(['甲', '乙', '丙'])
+    expect(new Set(colors.values()).size).toBe(3)
+    const option = raceOption(heat, '热度') as Rec
+    const color = option.options[0].series[0].itemStyle.color
+    expect(color({ value: [10, '乙'] })).toBe(colors.get('乙'))
   })
 
   it('falls back to a static ranking without dated frames, and null when empty', () => {

@@ -87,15 +87,12 @@ export const availabilitySlices = (c: Copyright | null) => keySlices(c?.availabi
 /** Cover-class slices. */
 export const coverSlices = (c: Covers | null) => keySlices(c?.classes)
 
-/** Sentiment slices (unlabelled comments left out: they are not a sentiment). */
-export function sentimentSlices(s: Sentiment | null): PieSlice[] {
+/** Sentiment slices in the sentiment colours (unlabelled comments left out: they are not a sentiment). */
+export function sentimentSlices(s: Sentiment | null): (PieSlice & { itemStyle: { color: string } })[] {
   if (!s) return []
-  const { positive, negative, neutral } = s.overall
-  return [
-    { name: KEY_LABELS.positive!, value: positive },
-    { name: KEY_LABELS.neutral!, value: neutral },
-    { name: KEY_LABELS.negative!, value: negative },
-  ]
+  return (['positive', 'neutral', 'negative'] as const).map((key) => ({
+    name: KEY_LABELS[key]!, value: s.overall[key], itemStyle: { color: SENTIMENT_COLORS[key] },
+  }))
 }
 
 /** A liquid-fill gauge of one ratio; null when the ratio is undefined (nothing to divide by). */
@@ -114,16 +111,26 @@ export function liquidOption(ratio: Ratio | null | undefined, label: string): Op
   }
 }
 
+/** One colour per name, in order of first appearance, so a bar keeps its colour while the ranking moves. */
+export function colorsByName(names: string[]): Map<string, string> {
+  const colors = new Map<string, string>()
+  for (const name of names) if (!colors.has(name)) colors.set(name, PALETTE[colors.size % PALETTE.length]!)
+  return colors
+}
+
 /** Ranking race: one timeline step per release year (auto-playing), horizontal bars re-sorted each
  * step; a single static ranking of `top` when there are fewer than two dated years. */
 export function raceOption(h: Heat | null, unit: string, playInterval = 1500): Option | null {
   if (!h || h.top.length === 0) return null
   const race = h.frames.length > 1
   const limit = Math.max(...h.frames.map((f) => f.items.length), h.top.length, 1)
+  const colors = colorsByName([...h.top, ...h.frames.flatMap((f) => f.items)].map((i) => i.name))
+  // [value, name] pairs with `encode`: the category axis then takes its labels from the names, and
+  // realtimeSort re-orders them each step (named data items would leave the axis unlabelled).
   const bar = (items: Heat['top']) => ({
-    type: 'bar', realtimeSort: true, data: items.map((i) => ({ name: i.name, value: i.value })),
-    label: { show: true, position: 'right', valueAnimation: true, formatter: (p: { value: number }) => formatCount(p.value) },
-    itemStyle: { borderRadius: [0, 4, 4, 0], color: (p: { dataIndex: number }) => PALETTE[p.dataIndex % PALETTE.length] },
+    type: 'bar', realtimeSort: true, encode: { x: 0, y: 1 }, data: items.map((i) => [i.value, i.name]),
+    label: { show: true, position: 'right', valueAnimation: true, formatter: (p: { value: [number, string] }) => formatCount(p.value[0]) },
+    itemStyle: { borderRadius: [0, 4, 4, 0], color: (p: { value: [number, string] }) => colors.get(p.value[1]) ?? PALETTE[0] },
   })
   const yearMark = (year: number) => [{
     type: 'text', right: 72, bottom: 76, silent: true,
@@ -131,10 +138,10 @@ export function raceOption(h: Heat | null, unit: string, playInterval = 1500): O
   }]
   const base = {
     ...TRANSPARENT,
-    tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${p.name}: ${formatCount(p.value)} ${unit}` },
+    tooltip: { trigger: 'item', formatter: (p: { value: [number, string] }) => `${p.value[1]}: ${formatCount(p.value[0])} ${unit}` },
     grid: { left: 8, right: 64, top: 28, bottom: race ? 64 : 16, containLabel: true },
     xAxis: { type: 'value', name: unit, max: 'dataMax' },
-    yAxis: { type: 'category', inverse: true, max: limit - 1, axisLabel: { width: 90, overflow: 'truncate' },
+    yAxis: { type: 'category', inverse: true, max: limit - 1, axisLabel: { width: 90, overflow: 'truncate', interval: 0 },
       animationDuration: 300, animationDurationUpdate: 300 },
   }
   if (!race) return { ...base, series: [bar(h.top)] }
