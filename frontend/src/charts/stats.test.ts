@@ -3,7 +3,7 @@ import type { Heat, ReleaseDays, Scatter, Sentiment } from '@/api/stats'
 import { SENTIMENT_COLORS } from './palette'
 import {
   availabilitySlices, bucketsOption, busiestYear, calendarOption, categoryOption, coverSlices, feeSlices,
-  colorsByName, hotArtistsOption, liquidOption, pointSize, raceOption, releaseTimelineOption, releasesOption, scatterOption,
+  colorsByName, fillPeriods, hotArtistsOption, liquidOption, pointSize, raceOption, releaseTimelineOption, releasesOption, scatterOption,
   sentimentSlices, sentimentSongsOption,
 } from './stats'
 
@@ -40,6 +40,17 @@ describe('releases and buckets', () => {
     expect(series(months)[0]!.type).toBe('bar')
     expect(releasesOption(null)).toBeNull()
     expect(releasesOption({ granularity: 'year', points: [], unknown: 5 })).toBeNull()
+  })
+
+  it('fills missing years and months with zero', () => {
+    expect(fillPeriods([{ period: '2011', count: 2 }, { period: '2014', count: 1 }], 'year')).toEqual([
+      { period: '2011', count: 2 }, { period: '2012', count: 0 }, { period: '2013', count: 0 }, { period: '2014', count: 1 },
+    ])
+    expect(fillPeriods([{ period: '2019-11', count: 1 }, { period: '2020-02', count: 3 }], 'month').map((p) => p.period))
+      .toEqual(['2019-11', '2019-12', '2020-01', '2020-02'])
+    expect(fillPeriods([], 'year')).toEqual([])
+    const option = releasesOption({ granularity: 'year', points: [{ period: '2001', count: 1 }, { period: '2003', count: 1 }], unknown: 0 }) as Rec
+    expect(option.xAxis.data).toEqual(['2001', '2002', '2003'])
   })
 
   it('keeps bucket order and labels', () => {

@@ -58,11 +58,26 @@ export function categoryOption(input: CategoryInput): Option | null {
   }
 }
 
+/** Every period from the first to the last point (years `YYYY` or months `YYYY-MM`), absent ones as 0,
+ * so a gap in releases shows as a gap instead of joining distant years. */
+export function fillPeriods(points: Releases['points'], granularity: 'year' | 'month'): Releases['points'] {
+  if (points.length === 0) return []
+  const index = (period: string) => granularity === 'year' ? Number(period)
+    : Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1
+  const label = (i: number) => granularity === 'year' ? String(i)
+    : `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`
+  const counts = new Map(points.map((p) => [index(p.period), p.count]))
+  const first = Math.min(...counts.keys())
+  const last = Math.max(...counts.keys())
+  return Array.from({ length: last - first + 1 }, (_, k) => ({ period: label(first + k), count: counts.get(first + k) ?? 0 }))
+}
+
 /** Songs per release year (line) or month (bar with zoom). */
 export function releasesOption(r: Releases | null): Option | null {
   if (!r) return null
+  const points = fillPeriods(r.points, r.granularity)
   return categoryOption({
-    categories: r.points.map((p) => p.period), values: r.points.map((p) => p.count),
+    categories: points.map((p) => p.period), values: points.map((p) => p.count),
     seriesName: '发行歌曲数', unit: '首', kind: r.granularity === 'year' ? 'line' : 'bar', zoomAbove: 24,
   })
 }

@@ -11,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   'nav.recommend': 'For you',
   'nav.sentiment': 'Sentiment',
   'nav.dashboard': 'Dashboard',
+  'nav.analysis': 'Analysis',
   'nav.profile': 'Profile',
   'nav.login': 'Log in',
   'nav.logout': 'Log out',

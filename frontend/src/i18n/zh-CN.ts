@@ -12,6 +12,7 @@ export const zhCN = {
   'nav.recommend': '推荐',
   'nav.sentiment': '情感分析',
   'nav.dashboard': '数据大屏',
+  'nav.analysis': '数据分析',
   'nav.profile': '个人中心',
   'nav.login': '登录',
   'nav.logout': '退出登录',

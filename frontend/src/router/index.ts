@@ -32,7 +32,7 @@ const layoutRoutes: RouteRecordRaw[] = [
   },
   { path: 'recommend', name: 'recommend', component: () => import('@/pages/RecommendPage.vue'), meta: { titleKey: 'nav.recommend' } },
   { path: 'sentiment', name: 'sentiment', component: () => import('@/pages/SentimentPage.vue'), meta: { titleKey: 'nav.sentiment' } },
-  { path: 'analysis', name: 'analysis', component: () => import('@/pages/AnalysisPage.vue'), meta: { titleKey: 'nav.dashboard' } },
+  { path: 'analysis', name: 'analysis', component: () => import('@/pages/AnalysisPage.vue'), meta: { titleKey: 'nav.analysis' } },
   {
     path: 'profile',
     name: 'profile',
