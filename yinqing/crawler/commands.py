@@ -52,8 +52,9 @@ def _spec_options(opts: dict) -> dict:
             "follow_albums": opts.get("follow_albums")}
 
 
-def _crawl_with_bar(spec: CrawlSpec, settings: Settings) -> dict:
-    """Run the crawl here, drawing a progress bar; exit non-zero when it did not finish."""
+def _crawl_with_bar(spec: CrawlSpec, settings: Settings, exit_on_failure: bool = True) -> dict:
+    """Run the crawl here, drawing a progress bar; exit non-zero when it did not finish
+    (unless `exit_on_failure` is False: the first start goes on to serve the app)."""
     from tqdm import tqdm
 
     from yinqing.crawler.run import exit_code, run_crawl
@@ -76,7 +77,8 @@ def _crawl_with_bar(spec: CrawlSpec, settings: Settings) -> dict:
     code = exit_code(summary)
     if code:
         click.echo(summary.get("message") or f"crawl stopped: {summary['finish_reason']}", err=True)
-        sys.exit(code)
+        if exit_on_failure:
+            sys.exit(code)
     return summary
 
 
@@ -185,7 +187,7 @@ def crawl_mirror(playlists: int, comment_pages: int | None) -> None:
     folder = mirror_dir(settings)
     if folder is None:
         raise click.UsageError("no mirror folder: set NETEASE_MIRROR_DIR or put one at ../shared/data/netease/mirror")
-    _crawl_mirror(settings, folder, playlists, comment_pages)
+    _crawl_mirror(settings, folder, mirror_spec(settings, folder, playlists, comment_pages))
 
 
 @crawl.command("mirror-all")
@@ -196,54 +198,76 @@ def crawl_mirror_all(comment_pages: int | None) -> None:
     folder = mirror_dir(settings)
     if folder is None:
         raise click.UsageError("no mirror folder: set NETEASE_MIRROR_DIR or put one at ../shared/data/netease/mirror")
-    _crawl_mirror(settings, folder, -1, comment_pages)
+    _crawl_mirror(settings, folder, mirror_spec(settings, folder, -1, comment_pages))
 
 
-def _crawl_mirror(settings: Settings, folder: Path, playlists: int, comment_pages: int | None) -> dict:
+def mirror_spec(settings: Settings, folder: Path, playlists: int, comment_pages: int | None) -> CrawlSpec:
+    """The crawl of the mirror's charts and seed playlists (the stand-in's URL is set when it runs)."""
     seeds = _seeds(folder)
     if playlists < 0:
         chosen = seeds["playlists"]
     else:
         chosen = commented_seed_playlists(folder, seeds["playlists"]) + seeds["playlists"][:playlists]
     ids = list(dict.fromkeys(seeds["toplists"] + chosen))
-    click.echo(f"crawling the local stand-in over {folder}: {len(ids)} playlists and charts")
+    try:
+        return CrawlSpec.from_settings(settings, "toplists", ids=ids, rate=0.0, source="mirror",
+                                       comment_pages=comment_pages).validate()
+    except CrawlRequestError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _crawl_mirror(settings: Settings, folder: Path, spec: CrawlSpec, exit_on_failure: bool = True) -> dict:
+    click.echo(f"crawling the local stand-in over {folder}: {len(spec.ids)} playlists and charts")
     try:
         server = standin_process(folder)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     with server as url:
-        try:
-            spec = CrawlSpec.from_settings(settings, "toplists", ids=ids, base_url=url, rate=0.0, source="mirror",
-                                           comment_pages=comment_pages).validate()
-        except CrawlRequestError as exc:
-            raise click.UsageError(str(exc)) from exc
-        return _crawl_with_bar(spec, settings)
+        spec.base_url = url
+        return _crawl_with_bar(spec, settings, exit_on_failure)
 
 
 @crawl.command("first-start")
 @click.option("--playlists", type=int, default=FIRST_START_PLAYLISTS, show_default=True,
               help="mirror seed playlists besides the charts")
 def first_start(playlists: int) -> None:
-    """Fill an empty database: from the mirror via the stand-in if there is one, else the real charts."""
-    from yinqing.db import make_engine, make_sessionmaker, session_scope
+    """Fill an empty database: from the mirror via the stand-in if there is one, else the real charts.
+
+    A no-op when the database holds songs, unless an earlier first start was interrupted: then it
+    resumes. A crawl that does not finish is reported but does not fail the command (the app
+    still starts).
+    """
     from yinqing.migrate import upgrade
-    from yinqing.services.ingest import catalogue_counts
 
     settings = Settings.from_env()
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
-    with session_scope(make_sessionmaker(engine)) as session:
-        songs = catalogue_counts(session)["songs"]
-    engine.dispose()
-    if songs:
-        click.echo(f"the database already holds {songs} songs: no first-start crawl")
-        return
     folder = mirror_dir(settings)
     if folder is not None:
         pages = None if os.environ.get("CRAWL_COMMENT_PAGES") else FIRST_START_COMMENT_PAGES
-        _crawl_mirror(settings, folder, playlists, pages)
+        spec = mirror_spec(settings, folder, playlists, pages)
+    else:
+        charts = [int(x) for x in os.environ.get("CRAWL_TOPLISTS", "").replace(",", " ").split() if x.isdigit()]
+        spec = CrawlSpec.from_settings(settings, "toplists", ids=charts).validate()
+    songs, unfinished = _database_state(settings, spec.run_key)
+    if songs and not unfinished:
+        click.echo(f"the database already holds {songs} songs: no first-start crawl")
         return
-    charts = [int(x) for x in os.environ.get("CRAWL_TOPLISTS", "").replace(",", " ").split() if x.isdigit()]
-    click.echo(f"empty database: crawling the charts from {settings.netease_base_url}")
-    spec = CrawlSpec.from_settings(settings, "toplists", ids=charts).validate()
-    _crawl_with_bar(spec, settings)
+    if folder is not None:
+        _crawl_mirror(settings, folder, spec, exit_on_failure=False)
+    else:
+        click.echo(f"empty database: crawling the charts from {settings.netease_base_url}")
+        _crawl_with_bar(spec, settings, exit_on_failure=False)
+
+
+def _database_state(settings: Settings, run_key: str) -> tuple[int, bool]:
+    """Songs stored, and whether the crawl `run_key` started but did not finish."""
+    from yinqing.crawler.state import RUN_UNIT
+    from yinqing.db import make_engine, make_sessionmaker, session_scope
+    from yinqing.services.ingest import catalogue_counts, crawl_units
+
+    engine = make_engine(settings.database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        songs = catalogue_counts(session)["songs"]
+        units = crawl_units(session, run_key)
+    engine.dispose()
+    return songs, bool(units) and not units.get(RUN_UNIT, (False, None))[0]
