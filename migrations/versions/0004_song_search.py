@@ -61,9 +61,13 @@ def upgrade() -> None:
     op.create_index('ix_song_search_popularity', 'song_search', ['popularity'])
     dialect = op.get_bind().dialect.name
     for name, column in ORDER_INDEXES.items():
+        # Lists show named songs only: a partial index (where the backend has them) holds just
+        # those, so a page is read from the index alone.
         if dialect == "postgresql":
             # PostgreSQL sorts NULLs first in DESC order; the API asks for NULLS LAST.
-            op.execute(f"CREATE INDEX {name} ON songs ({column} DESC NULLS LAST, id DESC)")
+            op.execute(f"CREATE INDEX {name} ON songs ({column} DESC NULLS LAST, id DESC) WHERE name IS NOT NULL")
+        elif dialect == "sqlite":
+            op.execute(f"CREATE INDEX {name} ON songs ({column}, id) WHERE name IS NOT NULL")
         else:
             op.create_index(name, 'songs', [column, 'id'])
     if dialect == "sqlite":

@@ -58,7 +58,19 @@ def test_library_filters(client, songs):
     assert free["total"] + vip["total"] == 52
     assert all(s["vip"] for s in vip["items"]) and not any(s["vip"] for s in free["items"])
     empty = _get(client, "/api/songs", artist_id=JAY_CHOU, year=1901)
-    assert empty == {"items": [], "total": 0, "page": 1, "size": 20}
+    assert empty == {"items": [], "total": 0, "page": 1, "size": 20, "total_capped": False}
+
+
+def test_counts_and_depth_are_capped(client, songs, monkeypatch):
+    from yinqing.services import catalog
+
+    monkeypatch.setattr(catalog, "COUNT_CAP", 30)
+    first = _get(client, "/api/songs", size=20)
+    assert first["total"] == 30 and first["total_capped"] is True and len(first["items"]) == 20
+    assert len(_get(client, "/api/songs", size=20, page=2)["items"]) == 20  # rows 21-40 start inside the cap
+    assert _get(client, "/api/songs", size=10, page=4)["items"] == []  # offset 30: past the cap
+    jay = _get(client, "/api/songs", artist_id=JAY_CHOU)
+    assert jay["total"] == 12 and jay["total_capped"] is False
 
 
 def test_search_pinyin_typos_and_ranking(client, songs):

@@ -72,6 +72,7 @@ class SongPageOut(Schema):
     total = fields.Integer()
     page = fields.Integer()
     size = fields.Integer()
+    total_capped = fields.Boolean(metadata={"description": "true when there are more than `total` songs"})
 
 
 class SongDetailOut(SongCardOut):

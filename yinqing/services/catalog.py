@@ -21,6 +21,9 @@ FEE_KINDS = ("free", "vip")
 FREE_FEES, VIP_FEES = (0, 8), (1, 4)
 OUTER_URL = "https://music.163.com/song/media/outer/url?id={id}.mp3"
 HOME_ROW = 12
+# Lists count at most this many rows and page no deeper: counting every match of a broad
+# filter over the whole catalogue costs a table scan per request.
+COUNT_CAP = 10_000
 RECOMMENDER_ROWS = (("rnn", "RNN 序列推荐"), ("usercf", "UserCF 相似用户推荐"), ("itemcf", "ItemCF 相似歌曲推荐"))
 
 _CARD_COLUMNS = (Song.id, Song.name, Song.aliases, Song.translated_names, Song.artist_names, Song.album_id,
@@ -44,9 +47,12 @@ class Page:
     total: int
     page: int
     size: int
+    # True when `total` stopped counting at COUNT_CAP (there are more).
+    total_capped: bool = False
 
     def json(self) -> dict:
-        return {"items": self.items, "total": self.total, "page": self.page, "size": self.size}
+        return {"items": self.items, "total": self.total, "page": self.page, "size": self.size,
+                "total_capped": self.total_capped}
 
 
 # --- song cards -----------------------------------------------------------------------------
@@ -127,10 +133,11 @@ def list_songs(session: Session, page: int, size: int, sort: str | None = None,
         if sort is None:
             return _ranked_page(session, ranked, conditions, page, size, user_id)
     stmt = select(Song.id).where(*conditions)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    ids = list(session.scalars(stmt.order_by(*_order(session, sort or "popularity"))
-                               .offset((page - 1) * size).limit(size)))
-    return Page(song_cards(session, ids, user_id), total, page, size)
+    total = session.scalar(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())) or 0
+    offset = (page - 1) * size
+    ids = [] if offset >= COUNT_CAP else list(
+        session.scalars(stmt.order_by(*_order(session, sort or "popularity")).offset(offset).limit(size)))
+    return Page(song_cards(session, ids, user_id), min(total, COUNT_CAP), page, size, total > COUNT_CAP)
 
 
 def _ranked_page(session: Session, ranked: list[int], conditions: list, page: int, size: int,

@@ -34,6 +34,8 @@ export interface Paged<T> {
   total: number
   page: number
   size: number
+  /** Song lists count at most 10,000 matches: true when there are more than `total`. */
+  total_capped?: boolean
 }
 
 export type SongSort = 'popularity' | 'newest' | 'comments'
