@@ -35,16 +35,18 @@ def row_norms(m: sp.csr_matrix) -> np.ndarray:
 
 
 def cosine_topk(
-    a: sp.csr_matrix, b: sp.csr_matrix, k: int, shrink: float, drop_diagonal: bool = False, chunk: int = 4096
+    a: sp.csr_matrix, b: sp.csr_matrix, k: int, shrink: float, drop_diagonal: bool = False, chunk: int = 4096,
+    b_prepared: tuple[sp.csr_matrix, np.ndarray] | None = None,
 ) -> sp.csr_matrix:
     """Top-k cosine similarities with shrinkage between the rows of ``a`` and the rows of ``b``.
 
     sim(x, y) = x.y / (|x| |y| + shrink): the shrink term damps similarities that rest on
-    few co-occurrences. Computed in row chunks so memory stays bounded.
+    few co-occurrences. Computed in row chunks so memory stays bounded. ``b_prepared`` is
+    ``prepare(b)``, computed once when ``b`` is queried many times.
     """
-    a, b = a.tocsr().astype(np.float32), b.tocsr().astype(np.float32)
-    na, nb = row_norms(a), row_norms(b)
-    bt = b.T.tocsr()
+    a = a.tocsr().astype(np.float32)
+    bt, nb = b_prepared if b_prepared is not None else prepare(b)
+    na = row_norms(a)
     parts = []
     for start in range(0, a.shape[0], chunk):
         prod = (a[start : start + chunk] @ bt).tocoo()
@@ -60,6 +62,12 @@ def cosine_topk(
     if not parts:
         return sp.csr_matrix((0, b.shape[0]), dtype=np.float32)
     return sp.vstack(parts).tocsr()
+
+
+def prepare(b: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The transposed matrix and row norms ``cosine_topk`` needs for its right-hand side."""
+    b = b.tocsr().astype(np.float32)
+    return b.T.tocsr(), row_norms(b)
 
 
 def context_matrix(contexts: Sequence[np.ndarray], n_items: int, n_last: int, decay: float) -> sp.csr_matrix:
@@ -104,6 +112,7 @@ class KNN:
         self.sim: sp.csr_matrix | None = None
         self.matrix: sp.csr_matrix | None = None
         self.n_items = 0
+        self._prepared: tuple[sp.csr_matrix, np.ndarray] | None = None
 
     @property
     def name(self) -> str:
@@ -113,9 +122,11 @@ class KNN:
         """Build the row x item matrix and, for items, the top-k similarity graph."""
         self.n_items = data.n_items
         self.matrix = data.session_items() if self.rows == "sessions" else data.user_items.tocsr()
+        self._prepared = prepare(self.matrix)
         if self.direction == "item":
             by_item = self.matrix.T.tocsr()
             self.sim = cosine_topk(by_item, by_item, self.k, self.shrink, drop_diagonal=not self.self_loops)
+            self._prepared = None
         return self
 
     def score(self, contexts: Sequence[np.ndarray]) -> np.ndarray:
@@ -123,7 +134,7 @@ class KNN:
         q = context_matrix(contexts, self.n_items, self.n_last, self.decay)
         if self.direction == "item":
             return np.asarray((q @ self.sim).todense(), dtype=np.float32)
-        neighbours = cosine_topk(q, self.matrix, self.k, self.shrink)
+        neighbours = cosine_topk(q, self.matrix, self.k, self.shrink, b_prepared=self._prepared)
         return np.asarray((neighbours @ self.matrix).todense(), dtype=np.float32)
 
     def neighbours_of(self, item: int, k: int) -> list[tuple[int, float]]:

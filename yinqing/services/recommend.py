@@ -27,7 +27,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from yinqing.models import Artist, NotInterested, Play, PlaylistTrack, Rating, Song, SongArtist
+from yinqing.models import Artist, NotInterested, Play, Playlist, PlaylistTrack, Rating, Song, SongArtist
 from yinqing.models.types import utcnow
 from yinqing.recsys.data import Events, IdMap, TrainData, preference_matrix
 from yinqing.recsys.gru import GRU4Rec
@@ -40,6 +40,7 @@ MAX_K = 100
 HISTORY = 50          # the latest events a request reads
 LIKED = 3             # stars from here on count as liking a song
 KNN_REFRESH_S = 2.0   # rebuild the kNN models at most this often
+KNN_CHECK_S = 0.5     # look for new feedback at most this often
 SYNC_REBUILD = 300_000  # below this many interactions a stale kNN is rebuilt inside the request
 RETRAIN_AFTER = 50    # new feedback events that make the GRU due for retraining
 KEEP_VERSIONS = 3
@@ -126,11 +127,12 @@ def database_events(session: Session) -> Events:
 
 
 def _signature(session: Session) -> tuple:
-    """Changes whenever a rating, play or playlist track is added, changed or removed."""
+    """Changes whenever a rating, play or playlist is added, changed or removed. Cheap on
+    big tables: index lookups (max id) rather than counting a million playlist tracks."""
     return (
         tuple(session.execute(select(func.count(Rating.id), func.max(Rating.updated_at), func.sum(Rating.score))).one()),
-        tuple(session.execute(select(func.count(Play.id), func.max(Play.id))).one()),
-        session.scalar(select(func.count()).select_from(PlaylistTrack)),
+        session.scalar(select(func.max(Play.id))),
+        tuple(session.execute(select(func.count(Playlist.id), func.max(Playlist.crawled_at))).one()),
     )
 
 
@@ -145,6 +147,7 @@ class _Models:
     itemcf: KNN | None = None
     usercf: KNN | None = None
     rebuilding: bool = False
+    checked_at: float = -1e9
     gru_version: str | None = None
     gru_mtime: float = -1.0
     gru: GRU4Rec | None = None
@@ -184,6 +187,10 @@ def knn_models(session: Session, model_dir: Path) -> _Models:
     """The kNN models, rebuilt when the feedback changed (inline when small, else in the
     background while the previous models keep serving)."""
     state = _state(model_dir)
+    now = time.monotonic()
+    if state.feedback is not None and now - state.checked_at < KNN_CHECK_S:
+        return state  # checked a moment ago: spare the request three aggregate queries
+    state.checked_at = now
     signature = _signature(session)
     fresh = state.signature == signature
     recent = time.monotonic() - state.built_at < KNN_REFRESH_S
@@ -319,9 +326,12 @@ def excluded_songs(session: Session, user_id: int) -> set[int]:
 
 
 def _ranked(scores: np.ndarray, songs: IdMap, exclude: set[int], k: int, positive_only: bool) -> list[int]:
-    order = np.argsort(-scores, kind="stable")
+    # A partial sort of the few hundred best: a full sort of a 100k-song catalogue costs ~10 ms.
+    m = min(len(scores), k + len(exclude) + 50)
+    best = np.argpartition(-scores, m - 1)[:m] if m < len(scores) else np.arange(len(scores))
+    order = best[np.argsort(-scores[best], kind="stable")]
     picked = []
-    for idx in order[: k + len(exclude) + 50]:
+    for idx in order:
         if positive_only and scores[idx] <= 0:
             break
         song = int(songs.ids[idx])

@@ -1,0 +1,267 @@
+"""Recommender benchmark: quality on real data, speed of training, rebuilds and HTTP answers.
+
+Quality (the README's "Recommender evaluation" tables): every method is tuned on a validation
+split and evaluated once on the test split, next-item prediction ranked over the FULL catalogue.
+
+- 30Music: train on `30music-200ks_test.0-2`, test on `.3` (consecutive 5-day slices of 2014);
+  validation = train on .0-.1, validate on .2.
+- NetEase playlists: all playlist files in ../shared/data/interactions; 10% of the playlists are
+  held out and each next track is predicted from the playlist's prefix; validation likewise.
+
+Speed (2-core CPU, no GPU; every figure printed next to a baseline measured in the same run):
+
+- GRU training events/s on 1M synthetic events over 100k songs (baseline: fitting sequential
+  rules on the same events); target >= 10,000 events/s.
+- ItemCF rebuild on 1M interactions (baseline: building the sparse matrix); target < 30 s.
+- Recommendation latency p50/p99 through the real server (waitress) with 100k songs and 1M
+  playlist tracks, per algorithm, against `GET /api/health`; target p99 < 50 ms.
+
+    .venv/bin/python bench/recsys.py [--skip-quality] [--skip-speed] [--events 1000000] [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import requests
+from sqlalchemy import insert
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from yinqing.config import Settings  # noqa: E402
+from yinqing.recsys.baselines import SequentialRules  # noqa: E402
+from yinqing.recsys.data import TrainData, read_playlists  # noqa: E402
+from yinqing.recsys.evaluate import format_table  # noqa: E402
+from yinqing.recsys.gru import GRU4Rec  # noqa: E402
+from yinqing.recsys.knn import KNN  # noqa: E402
+from yinqing.recsys.train import playlist_splits, run_comparison, sessions_splits  # noqa: E402
+
+DATA = Settings().shared_data_dir / "interactions"
+PLAYLIST_FILES = ["music163-mining_songlist2songs.train.txt", "MusicRecSys_ids_all.txt",
+                  "MusicRecSys_pl_sing_id.txt", "music_recommend_popular_music_suprise_format1.txt"]
+RESULTS = ROOT / "bench" / "results"
+
+
+def machine() -> str:
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- quality
+
+def quality(methods: list[str] | None, datasets: list[str]) -> dict:
+    """The evaluation tables (30Music sessions, NetEase playlists)."""
+    out = {}
+    if "30music" in datasets:
+        files = [str(DATA / f"30music-200ks_test.{i}.txt") for i in range(3)]
+        valid, test = sessions_splits(files, str(DATA / "30music-200ks_test.3.txt"))
+        log(f"30Music: {test.train.n_events} training events, {test.train.n_items} songs, "
+            f"{len(test.targets)} test cases")
+        out["30music"] = run_comparison(valid, test, methods, log=log)
+    if "playlists" in datasets:
+        playlists = read_playlists([DATA / f for f in PLAYLIST_FILES])
+        valid, test = playlist_splits(playlists)
+        log(f"NetEase playlists: {len(playlists)} playlists, {test.train.n_items} songs, "
+            f"{len(test.targets)} test cases")
+        out["playlists"] = run_comparison(valid, test, methods, log=log)
+    for name, rows in out.items():
+        print(f"\n### {name}\n\n{format_table(rows)}\n")
+    return out
+
+
+# ---------------------------------------------------------------- synthetic data for speed
+
+def synthetic_sequences(n_events: int, n_items: int, length: int = 100, seed: int = 0) -> list[np.ndarray]:
+    """Playlist-like sequences: 70% of a list's songs from one of 1,000 taste clusters, 30% from
+    a long-tailed global popularity (rank^-0.8)."""
+    rng = np.random.default_rng(seed)
+    n_seqs = n_events // length
+    weights = 1.0 / np.arange(1, n_items + 1) ** 0.8
+    cdf = np.cumsum(weights) / weights.sum()
+    cluster_size = n_items // 1000
+    seqs = []
+    for _ in range(n_seqs):
+        base = rng.integers(1000) * cluster_size
+        local = base + rng.integers(cluster_size, size=length)
+        popular = np.minimum(np.searchsorted(cdf, rng.random(length)), n_items - 1)
+        seqs.append(np.where(rng.random(length) < 0.7, local, popular).astype(np.int64))
+    return seqs
+
+
+def speed_training(n_events: int) -> dict:
+    """GRU events/s (one epoch) against fitting sequential rules, same events."""
+    seqs = synthetic_sequences(n_events, 100_000)
+    data = TrainData(100_000, seqs, np.arange(len(seqs)))
+    started = time.perf_counter()
+    SequentialRules(window=10).fit(data)
+    sr_rate = data.n_events / (time.perf_counter() - started)
+    model = GRU4Rec(epochs=1)
+    started = time.perf_counter()
+    model.fit(data, progress=lambda e, n, loss, speed: log(f"  GRU epoch {e}: loss {loss:.3f}, {speed:,.0f} events/s"))
+    seconds = time.perf_counter() - started
+    return {"events": data.n_events, "gru_epoch_s": seconds, "gru_events_per_s": model.events_per_second,
+            "sr_fit_events_per_s": sr_rate, "ratio_gru_to_sr": model.events_per_second / sr_rate}
+
+
+def speed_itemcf(n_events: int) -> dict:
+    """ItemCF rebuild on 1M interactions against building the sparse matrix itself."""
+    seqs = synthetic_sequences(n_events, 100_000, seed=1)
+    data = TrainData(100_000, seqs, np.arange(len(seqs)))
+    started = time.perf_counter()
+    data.session_items()
+    matrix_s = time.perf_counter() - started
+    started = time.perf_counter()
+    KNN("item", k=100, shrink=20.0).fit(data)
+    rebuild_s = time.perf_counter() - started
+    return {"interactions": data.n_events, "itemcf_rebuild_s": rebuild_s, "matrix_build_s": matrix_s,
+            "ratio": rebuild_s / matrix_s}
+
+
+# ---------------------------------------------------------------- latency through the real server
+
+def seed_database(url: str, n_songs: int, n_events: int) -> None:
+    """100k songs and 1M playlist tracks (10k playlists of 100 songs), bulk-inserted."""
+    from yinqing.db import make_engine
+    from yinqing.models import Playlist, PlaylistTrack, Song
+
+    engine = make_engine(url)
+    song_ids = np.arange(1, n_songs + 1) + 1_000_000
+    with engine.begin() as conn:
+        for start in range(0, n_songs, 20_000):
+            conn.execute(insert(Song), [{"id": int(s), "name": f"歌曲 {s}", "popularity": float(n_songs - i),
+                                        "aliases": [], "translated_names": [], "artist_names": [], "is_partial": False}
+                                       for i, s in enumerate(song_ids[start:start + 20_000], start)])
+        seqs = synthetic_sequences(n_events, n_songs, seed=2)
+        conn.execute(insert(Playlist), [{"id": 10_000_000 + i, "name": f"歌单 {i}", "tags": []}
+                                        for i in range(len(seqs))])
+        rows = [{"playlist_id": 10_000_000 + i, "position": p, "song_id": int(song_ids[s])}
+                for i, seq in enumerate(seqs) for p, s in enumerate(dict.fromkeys(seq.tolist()))]
+        for start in range(0, len(rows), 50_000):
+            conn.execute(insert(PlaylistTrack), rows[start:start + 50_000])
+    engine.dispose()
+
+
+def publish_small_gru(url: str, model_dir: Path) -> None:
+    """A GRU over the whole catalogue, trained briefly (latency does not depend on its quality)."""
+    from yinqing.db import make_engine, make_sessionmaker
+    from yinqing.services import recommend
+
+    with make_sessionmaker(make_engine(url))() as session:
+        feedback = recommend.load_feedback(session)
+    data = feedback.data
+    small = TrainData(data.n_items, data.sequences[:200], np.arange(200))
+    model = GRU4Rec(epochs=1).fit(small)
+    recommend._publish(model_dir, model, feedback, {"epochs": 1, "note": "latency benchmark"})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, instance: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "YINQING_INSTANCE_DIR": str(instance), "DATABASE_URL": url,
+           "LOGIN_RATE_LIMIT": "1000 per minute"}
+    logfile = open(instance / "server.log", "w")  # noqa: SIM115 - the server writes to it until it stops
+    proc = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "serve", "--port", str(port), "--no-worker"],
+                            env=env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(base + "/api/health", timeout=1).ok:
+                return proc, base
+        except requests.RequestException:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"server did not start; see {instance / 'server.log'}")
+
+
+def percentiles(http: requests.Session, url: str, headers: dict, count: int) -> dict:
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        r = http.get(url, headers=headers, timeout=120)
+        times.append((time.perf_counter() - started) * 1000)
+        assert r.status_code == 200, (url, r.status_code, r.text[:200])
+    times.sort()
+    return {"p50_ms": statistics.median(times), "p99_ms": times[min(len(times) - 1, int(0.99 * len(times)))]}
+
+
+def speed_http(n_songs: int, n_events: int, count: int) -> dict:
+    from yinqing.migrate import upgrade
+
+    with tempfile.TemporaryDirectory(prefix="yq-bench-recsys-") as tmp:
+        instance = Path(tmp) / "instance"
+        instance.mkdir()
+        url = f"sqlite:///{instance / 'yinqing.db'}"
+        upgrade(url)
+        started = time.perf_counter()
+        seed_database(url, n_songs, n_events)
+        log(f"  seeded {n_songs} songs, ~{n_events} playlist tracks in {time.perf_counter() - started:.0f}s")
+        publish_small_gru(url, instance / "models" / "recsys")
+        proc, base = start_server(url, instance)
+        try:
+            http = requests.Session()
+            r = http.post(base + "/api/auth/register", json={"username": "bench", "password": "bench-pass-123"})
+            headers = {"Authorization": f"Bearer {r.json()['token']}"}
+            for song in range(1_000_001, 1_000_011):
+                http.put(f"{base}/api/songs/{song}/rating", json={"score": 5, "source": "heart"}, headers=headers)
+            started = time.perf_counter()
+            http.get(base + "/api/recommend?algorithm=itemcf&k=10", headers=headers, timeout=600)
+            log(f"  first request (loads 1M interactions, builds UserCF/ItemCF): {time.perf_counter() - started:.1f}s")
+            out = {"health": percentiles(http, base + "/api/health", {}, count)}
+            for algorithm in ("gru", "usercf", "itemcf"):
+                out[algorithm] = percentiles(http, f"{base}/api/recommend?algorithm={algorithm}&k=10", headers, count)
+            for algorithm in ("gru", "usercf", "itemcf"):
+                out[algorithm]["p50_ratio_to_health"] = out[algorithm]["p50_ms"] / out["health"]["p50_ms"]
+            return out
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--methods", default=None, help="comma-separated subset of the evaluated methods")
+    parser.add_argument("--datasets", default="30music,playlists", help="comma-separated: 30music, playlists")
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--songs", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    print(f"Machine: {machine()}")
+    report: dict = {"machine": machine()}
+    if not args.skip_quality:
+        report["quality"] = quality(args.methods.split(",") if args.methods else None, args.datasets.split(","))
+    if not args.skip_speed:
+        report["training"] = speed_training(args.events)
+        print("GRU training:", json.dumps(report["training"]))
+        report["itemcf"] = speed_itemcf(args.events)
+        print("ItemCF rebuild:", json.dumps(report["itemcf"]))
+        report["http"] = speed_http(args.songs, args.events, args.requests)
+        print("HTTP latency:", json.dumps(report["http"]))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"recsys-{int(time.time())}.json").write_text(json.dumps(report, indent=2, default=float, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
