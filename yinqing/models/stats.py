@@ -31,10 +31,14 @@ class SongStats(Base):
     negative: Mapped[int] = mapped_column(Integer, default=0)
     neutral: Mapped[int] = mapped_column(Integer, default=0)
     cover_class: Mapped[str] = mapped_column(String(8), default="unknown")
+    # Release year and month in China time (UTC+8), so charts group by plain integers.
+    release_year: Mapped[Optional[int]] = mapped_column(Integer)
+    release_month: Mapped[Optional[int]] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_song_stats_comment_count", "comment_count"),
         Index("ix_song_stats_cover_class", "cover_class"),
+        Index("ix_song_stats_release", "release_year", "release_month"),
     )
 
 

@@ -8,7 +8,8 @@ How it stays fast:
   `CACHE_TTL`); `refresh_stats` clears and re-warms them. Filtered charts run their SQL live.
 
 Dates are grouped in China time (Asia/Shanghai, UTC+8): NetEase dates a release at local midnight,
-which is 16:00 of the previous day in the UTC the database stores.
+which is 16:00 of the previous day in the UTC the database stores. Release year and month are
+precomputed in `song_stats`, so year charts reflect the catalogue as of the last refresh.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import case, delete, extract, func, literal_column, select
+from sqlalchemy import case, delete, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from yinqing.config import Settings
@@ -100,10 +101,6 @@ def _local(session: Session, column):
     return func.date_add(column, literal_column("INTERVAL 8 HOUR"))
 
 
-def _year(session: Session, column):
-    return extract("year", _local(session, column))
-
-
 def _song_where(f: Filters, column=Song.publish_time) -> list:
     """WHERE clauses on songs for the filters (year bounds moved to UTC so the index is used)."""
     clauses = []
@@ -168,12 +165,14 @@ def refresh_song_stats(session: Session) -> int:
     aggregates = _comment_aggregates(session)
     session.execute(delete(SongStats))
     stmt = select(Song.id, Song.name, Song.aliases, Song.translated_names, Song.origin_cover_type,
-                  Song.origin_song.is_not(None))
+                  Song.origin_song.is_not(None), Song.publish_time)
     rows, written = [], 0
-    for sid, name, aliases, translated, oct_, has_origin in session.execute(stmt).yield_per(CHUNK):
+    for sid, name, aliases, translated, oct_, has_origin, published in session.execute(stmt).yield_per(CHUNK):
         count, likes, pos, neg, neu = aggregates.get(sid, (0, 0, 0, 0, 0))
+        local = published + LOCAL_OFFSET if published else None
         rows.append({"song_id": sid, "comment_count": count, "liked_sum": likes, "positive": pos, "negative": neg,
-                     "neutral": neu, "cover_class": cover_class(name, aliases, translated, oct_, bool(has_origin))})
+                     "neutral": neu, "cover_class": cover_class(name, aliases, translated, oct_, bool(has_origin)),
+                     "release_year": local.year if local else None, "release_month": local.month if local else None})
         if len(rows) >= CHUNK:
             written += _insert(session, rows)
     return written + _insert(session, rows)
@@ -251,11 +250,11 @@ def _ratio(part: int, whole: int) -> dict:
 
 
 def releases(session: Session, f: Filters, granularity: str = "year") -> dict:
-    """Songs per release year (or year-month), China time; `unknown` counts songs without a date."""
-    local = _local(session, Song.publish_time)
-    keys = [extract("year", local)] + ([extract("month", local)] if granularity == "month" else [])
-    stmt = (select(*keys, func.count()).where(Song.publish_time.is_not(None), *_song_where(f))
-            .group_by(*keys).order_by(*keys))
+    """Songs per release year (or year-month), China time, from the precomputed release year/month;
+    `unknown` counts detailed songs without a date."""
+    keys = [SongStats.release_year] + ([SongStats.release_month] if granularity == "month" else [])
+    stmt = (select(*keys, func.count()).join(Song, Song.id == SongStats.song_id)
+            .where(SongStats.release_year.is_not(None), *_song_where(f)).group_by(*keys).order_by(*keys))
     points = []
     for row in session.execute(stmt):
         period = f"{int(row[0]):04d}" + (f"-{int(row[1]):02d}" if granularity == "month" else "")
@@ -341,7 +340,7 @@ def heat(session: Session, f: Filters, by: str = "artist", metric: str = "popula
     release year (cumulative up to that year) for the ranking-race chart."""
     key = SongArtist.artist_id if by == "artist" else Song.album_id
     value = func.sum(_metric_column(metric))
-    year = _year(session, Song.publish_time)
+    year = SongStats.release_year
     stmt = select(key, year, value).select_from(Song).join(SongStats, SongStats.song_id == Song.id)
     if by == "artist":
         stmt = stmt.join(SongArtist, SongArtist.song_id == Song.id)
@@ -385,10 +384,11 @@ def hot_artists(session: Session, f: Filters, limit: int = 5, metric: str = "son
     top = [int(a) for a, _ in session.execute(top_stmt)]
     if not top:
         return {"metric": metric, "years": [], "series": []}
-    year = _year(session, Song.publish_time)
+    year = SongStats.release_year
     value = func.count() if metric == "songs" else func.avg(Song.popularity)
     stmt = (select(SongArtist.artist_id, year, value).join(Song, Song.id == SongArtist.song_id)
-            .where(SongArtist.artist_id.in_(top), Song.publish_time.is_not(None), *_song_where(f))
+            .join(SongStats, SongStats.song_id == Song.id)
+            .where(SongArtist.artist_id.in_(top), year.is_not(None), *_song_where(f))
             .group_by(SongArtist.artist_id, year))
     cells = {(int(a), int(y)): float(v or 0) for a, y, v in session.execute(stmt)}
     years = sorted({y for _, y in cells})
@@ -476,8 +476,7 @@ def sentiment(session: Session, f: Filters, limit: int = 10) -> dict:
 
 def filter_options(session: Session, f: Filters) -> dict:
     """Choices for the analysis pages' filters: release-year span, top artists, toplists and playlists."""
-    year = _year(session, Song.publish_time)
-    lo, hi = session.execute(select(func.min(year), func.max(year)).where(Song.publish_time.is_not(None))).one()
+    lo, hi = session.execute(select(func.min(SongStats.release_year), func.max(SongStats.release_year))).one()
     artists = session.execute(
         select(Artist.id, Artist.name, func.count()).join(SongArtist, SongArtist.artist_id == Artist.id)
         .where(Artist.name.is_not(None)).group_by(Artist.id, Artist.name)
