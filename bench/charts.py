@@ -32,11 +32,11 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yinqing.config import Settings  # noqa: E402
-from yinqing.db import make_engine, make_sessionmaker  # noqa: E402
-from yinqing.migrate import upgrade  # noqa: E402
-from yinqing.models import Album, Artist, Comment, Lyric, Playlist, PlaylistTrack, Song, SongArtist  # noqa: E402
-from yinqing.services.stats import refresh_stats  # noqa: E402
+from yinqing.config import Settings
+from yinqing.db import make_engine, make_sessionmaker
+from yinqing.migrate import upgrade
+from yinqing.models import Album, Artist, Comment, Lyric, Playlist, PlaylistTrack, Song, SongArtist
+from yinqing.services.stats import refresh_stats
 
 MIRROR = Settings().shared_data_dir / "netease" / "mirror"
 CHUNK = 10_000

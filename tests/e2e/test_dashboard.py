@@ -15,9 +15,9 @@ import json
 import re
 
 import pytest
+from conftest import ARTIFACTS, SHARED_DATA, start_server
 from playwright.sync_api import Page
 
-from conftest import ARTIFACTS, SHARED_DATA, start_server
 from yinqing.config import REPO_ROOT
 from yinqing.crawler.parsers import Problems, parse_comment, parse_lyric, parse_playlist, parse_song
 from yinqing.services.ingest import ingest_items
@@ -81,8 +81,8 @@ def mirror_items() -> list:
 
 def seed_from_mirror(server) -> dict:
     """Ingest the mirror slice, label its comments with the shipped model, refresh the stats."""
-    from yinqing.services.sentiment import label_comment_batch
     from yinqing.sentiment.predict import load_classifier
+    from yinqing.services.sentiment import label_comment_batch
 
     factory = server.sessionmaker()
     with factory() as session:

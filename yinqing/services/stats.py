@@ -19,17 +19,30 @@ import math
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import case, delete, func, literal_column, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from yinqing.config import Settings
-from yinqing.models import (Album, Artist, Comment, Lyric, Playlist, PlaylistTrack, Song, SongArtist,
-                            SongStats, StatsCache, User)
+from yinqing.models import (
+    Album,
+    Artist,
+    Comment,
+    Lyric,
+    Playlist,
+    PlaylistTrack,
+    Song,
+    SongArtist,
+    SongStats,
+    StatsCache,
+    User,
+)
 from yinqing.models.types import utcnow
 from yinqing.services.errors import InvalidInput, NotFound
 from yinqing.services.ingest import upsert_rows
@@ -87,32 +100,22 @@ def check_filters(session: Session, f: Filters) -> None:
         raise NotFound("歌单不存在 / playlist not found", {"playlist_id": ["unknown playlist"]})
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
-def _local(session: Session, column):
-    """`column` (naive UTC) shifted to China time, in SQL."""
-    name = _dialect(session)
-    if name == "sqlite":
-        return func.datetime(column, "+8 hours")
-    if name == "postgresql":
-        return column + literal_column("interval '8 hours'")
-    return func.date_add(column, literal_column("INTERVAL 8 HOUR"))
-
-
-def _song_where(f: Filters, column=Song.publish_time) -> list:
-    """WHERE clauses on songs for the filters (year bounds moved to UTC so the index is used)."""
+def _song_where(f: Filters) -> list:
+    """WHERE clauses on `song_stats` (the per-song fact table) for the filters."""
     clauses = []
     if f.year_from is not None:
-        clauses.append(column >= datetime(f.year_from, 1, 1) - LOCAL_OFFSET)
+        clauses.append(SongStats.release_year >= f.year_from)
     if f.year_to is not None:
-        clauses.append(column < datetime(f.year_to + 1, 1, 1) - LOCAL_OFFSET)
+        clauses.append(SongStats.release_year <= f.year_to)
     if f.artist_id is not None:
-        clauses.append(Song.id.in_(select(SongArtist.song_id).where(SongArtist.artist_id == f.artist_id)))
+        clauses.append(SongStats.song_id.in_(select(SongArtist.song_id).where(SongArtist.artist_id == f.artist_id)))
     if f.playlist_id is not None:
-        clauses.append(Song.id.in_(select(PlaylistTrack.song_id).where(PlaylistTrack.playlist_id == f.playlist_id)))
+        clauses.append(SongStats.song_id.in_(
+            select(PlaylistTrack.song_id).where(PlaylistTrack.playlist_id == f.playlist_id)))
     return clauses
+
+
+DETAILED = SongStats.is_partial.is_(False)
 
 
 # ---------------------------------------------------------------- cache
@@ -165,17 +168,29 @@ def refresh_song_stats(session: Session) -> int:
     aggregates = _comment_aggregates(session)
     session.execute(delete(SongStats))
     stmt = select(Song.id, Song.name, Song.aliases, Song.translated_names, Song.origin_cover_type,
-                  Song.origin_song.is_not(None), Song.publish_time)
+                  Song.origin_song.is_not(None).label("has_origin"), Song.publish_time, Song.is_partial, Song.duration_ms,
+                  Song.popularity, Song.fee, Song.privilege_status, Song.album_id)
     rows, written = [], 0
-    for sid, name, aliases, translated, oct_, has_origin, published in session.execute(stmt).yield_per(CHUNK):
-        count, likes, pos, neg, neu = aggregates.get(sid, (0, 0, 0, 0, 0))
-        local = published + LOCAL_OFFSET if published else None
-        rows.append({"song_id": sid, "comment_count": count, "liked_sum": likes, "positive": pos, "negative": neg,
-                     "neutral": neu, "cover_class": cover_class(name, aliases, translated, oct_, bool(has_origin)),
-                     "release_year": local.year if local else None, "release_month": local.month if local else None})
+    for song in session.execute(stmt).yield_per(CHUNK):
+        rows.append(_fact_row(song, aggregates.get(song.id, (0, 0, 0, 0, 0))))
         if len(rows) >= CHUNK:
             written += _insert(session, rows)
     return written + _insert(session, rows)
+
+
+def _fact_row(song, aggregates: tuple) -> dict:
+    count, likes, pos, neg, neu = aggregates
+    local = song.publish_time + LOCAL_OFFSET if song.publish_time else None
+    return {
+        "song_id": song.id, "is_partial": bool(song.is_partial), "release_year": local.year if local else None,
+        "release_month": local.month if local else None,
+        "release_day": local.year * 10000 + local.month * 100 + local.day if local else None,
+        "duration_ms": song.duration_ms, "popularity": song.popularity, "fee": song.fee,
+        "privilege_status": song.privilege_status, "album_id": song.album_id, "comment_count": count,
+        "liked_sum": likes, "positive": pos, "negative": neg, "neutral": neu,
+        "cover_class": cover_class(song.name, song.aliases, song.translated_names, song.origin_cover_type,
+                                   bool(song.has_origin)),
+    }
 
 
 def _insert(session: Session, rows: list[dict]) -> int:
@@ -253,23 +268,22 @@ def releases(session: Session, f: Filters, granularity: str = "year") -> dict:
     """Songs per release year (or year-month), China time, from the precomputed release year/month;
     `unknown` counts detailed songs without a date."""
     keys = [SongStats.release_year] + ([SongStats.release_month] if granularity == "month" else [])
-    stmt = (select(*keys, func.count()).join(Song, Song.id == SongStats.song_id)
-            .where(SongStats.release_year.is_not(None), *_song_where(f)).group_by(*keys).order_by(*keys))
+    stmt = (select(*keys, func.count()).where(SongStats.release_year.is_not(None), *_song_where(f))
+            .group_by(*keys).order_by(*keys))
     points = []
     for row in session.execute(stmt):
         period = f"{int(row[0]):04d}" + (f"-{int(row[1]):02d}" if granularity == "month" else "")
         points.append({"period": period, "count": int(row[-1])})
-    unknown = session.scalar(select(func.count()).select_from(Song)
-                             .where(Song.publish_time.is_(None), Song.is_partial.is_(False), *_song_where(f)))
+    unknown = session.scalar(select(func.count()).select_from(SongStats)
+                             .where(SongStats.release_year.is_(None), DETAILED, *_song_where(f)))
     return {"granularity": granularity, "points": points, "unknown": int(unknown or 0)}
 
 
 def release_days(session: Session, f: Filters) -> dict:
     """Songs released per day (China time) over the whole catalogue, for the big time chart."""
-    day = func.date(_local(session, Song.publish_time))
-    stmt = (select(day, func.count()).where(Song.publish_time.is_not(None), *_song_where(f))
-            .group_by(day).order_by(day))
-    days = [[str(d)[:10], int(n)] for d, n in session.execute(stmt)]
+    day = SongStats.release_day
+    stmt = select(day, func.count()).where(day.is_not(None), *_song_where(f)).group_by(day).order_by(day)
+    days = [[f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}", int(n)] for d, n in session.execute(stmt)]
     return {"days": days, "total": sum(n for _, n in days)}
 
 
@@ -290,9 +304,9 @@ def _buckets(session: Session, column, edges: list[int], where: list, scale: int
 
 def durations(session: Session, f: Filters) -> dict:
     """Songs per duration bucket (minutes); `unknown` counts detailed songs without a duration."""
-    counts = _buckets(session, Song.duration_ms, DURATION_EDGES_S, _song_where(f), scale=1000)
-    unknown = session.scalar(select(func.count()).select_from(Song).where(
-        Song.duration_ms.is_(None), Song.is_partial.is_(False), *_song_where(f)))
+    counts = _buckets(session, SongStats.duration_ms, DURATION_EDGES_S, _song_where(f), scale=1000)
+    unknown = session.scalar(select(func.count()).select_from(SongStats).where(
+        SongStats.duration_ms.is_(None), DETAILED, *_song_where(f)))
     labels = _edge_labels([e // 60 for e in DURATION_EDGES_S], unit="分钟")
     return {"unit": "minutes", "buckets": [{"label": lb, "count": n} for lb, n in zip(labels, counts)],
             "unknown": int(unknown or 0)}
@@ -300,16 +314,16 @@ def durations(session: Session, f: Filters) -> dict:
 
 def _edge_labels(edges: list[int], unit: str) -> list[str]:
     labels = [f"<{edges[0]}{unit}"]
-    labels += [f"{lo}–{hi}{unit}" for lo, hi in zip(edges, edges[1:])]
+    labels += [f"{lo}–{hi}{unit}" for lo, hi in pairwise(edges)]
     return labels + [f"≥{edges[-1]}{unit}"]
 
 
 def album_sizes(session: Session, f: Filters) -> dict:
     """Albums per track-count bucket; filters keep the albums of the filtered songs."""
-    where = [] if f.is_empty() else [Album.id.in_(select(Song.album_id).where(*_song_where(f)))]
+    where = [] if f.is_empty() else [Album.id.in_(select(SongStats.album_id).where(*_song_where(f)))]
     edges = [e + 1 for e in ALBUM_SIZE_EDGES]  # bucket i holds sizes below edges[i]
     counts = _buckets(session, Album.size, edges, where)
-    labels = ["≤1首"] + [f"{lo + 1}–{hi}首" for lo, hi in zip(ALBUM_SIZE_EDGES, ALBUM_SIZE_EDGES[1:])]
+    labels = ["≤1首"] + [f"{lo + 1}–{hi}首" for lo, hi in pairwise(ALBUM_SIZE_EDGES)]
     labels.append(f">{ALBUM_SIZE_EDGES[-1]}首")
     unknown = session.scalar(select(func.count()).select_from(Album).where(Album.size.is_(None), *where))
     buckets = [{"label": lb, "count": n} for lb, n in zip(labels, counts)]
@@ -332,18 +346,18 @@ def playlist_tags(session: Session, f: Filters) -> dict:
 
 
 def _metric_column(metric: str):
-    return func.coalesce(Song.popularity, 0) if metric == "popularity" else SongStats.comment_count
+    return func.coalesce(SongStats.popularity, 0) if metric == "popularity" else SongStats.comment_count
 
 
 def heat(session: Session, f: Filters, by: str = "artist", metric: str = "popularity", limit: int = 10) -> dict:
     """Top artists/albums by summed song popularity or stored comments, with one ranking frame per
     release year (cumulative up to that year) for the ranking-race chart."""
-    key = SongArtist.artist_id if by == "artist" else Song.album_id
+    key = SongArtist.artist_id if by == "artist" else SongStats.album_id
     value = func.sum(_metric_column(metric))
     year = SongStats.release_year
-    stmt = select(key, year, value).select_from(Song).join(SongStats, SongStats.song_id == Song.id)
+    stmt = select(key, year, value).select_from(SongStats)
     if by == "artist":
-        stmt = stmt.join(SongArtist, SongArtist.song_id == Song.id)
+        stmt = stmt.join(SongArtist, SongArtist.song_id == SongStats.song_id)
     stmt = stmt.where(key.is_not(None), *_song_where(f)).group_by(key, year)
     totals: dict[int, float] = {}
     by_year: dict[int, list[tuple[int, float]]] = {}
@@ -378,16 +392,15 @@ def _names(session: Session, by: str, ids: set[int]) -> dict[int, str]:
 
 def hot_artists(session: Session, f: Filters, limit: int = 5, metric: str = "songs") -> dict:
     """The `limit` artists with most songs, and per release year their song count (or mean popularity)."""
-    base = select(SongArtist.artist_id).join(Song, Song.id == SongArtist.song_id).where(*_song_where(f))
+    base = select(SongArtist.artist_id).join(SongStats, SongStats.song_id == SongArtist.song_id).where(*_song_where(f))
     top_stmt = (base.add_columns(func.count()).group_by(SongArtist.artist_id)
                 .order_by(func.count().desc(), SongArtist.artist_id).limit(limit))
     top = [int(a) for a, _ in session.execute(top_stmt)]
     if not top:
         return {"metric": metric, "years": [], "series": []}
     year = SongStats.release_year
-    value = func.count() if metric == "songs" else func.avg(Song.popularity)
-    stmt = (select(SongArtist.artist_id, year, value).join(Song, Song.id == SongArtist.song_id)
-            .join(SongStats, SongStats.song_id == Song.id)
+    value = func.count() if metric == "songs" else func.avg(SongStats.popularity)
+    stmt = (select(SongArtist.artist_id, year, value).join(SongStats, SongStats.song_id == SongArtist.song_id)
             .where(SongArtist.artist_id.in_(top), year.is_not(None), *_song_where(f))
             .group_by(SongArtist.artist_id, year))
     cells = {(int(a), int(y)): float(v or 0) for a, y, v in session.execute(stmt)}
@@ -400,11 +413,11 @@ def hot_artists(session: Session, f: Filters, limit: int = 5, metric: str = "son
 
 def copyright_shares(session: Session, f: Filters) -> dict:
     """Detailed songs per fee class and per availability (privilege `st`), with honest unknowns."""
-    fee = case(*[(Song.fee == code, name) for code, name in FEE_CLASSES.items()],
-               (Song.fee.is_(None), "unknown"), else_="other")
-    where = [Song.is_partial.is_(False), *_song_where(f)]
+    fee = case(*[(SongStats.fee == code, name) for code, name in FEE_CLASSES.items()],
+               (SongStats.fee.is_(None), "unknown"), else_="other")
+    where = [DETAILED, *_song_where(f)]
     fees = {k: int(n) for k, n in session.execute(select(fee, func.count()).where(*where).group_by(fee))}
-    status = case((Song.privilege_status.is_(None), "unknown"), (Song.privilege_status < 0, "unavailable"),
+    status = case((SongStats.privilege_status.is_(None), "unknown"), (SongStats.privilege_status < 0, "unavailable"),
                   else_="available")
     avail = {k: int(n) for k, n in session.execute(select(status, func.count()).where(*where).group_by(status))}
     fee_order = [*FEE_CLASSES.values(), "other", "unknown"]
@@ -414,8 +427,8 @@ def copyright_shares(session: Session, f: Filters) -> dict:
 
 def covers(session: Session, f: Filters) -> dict:
     """Detailed songs per cover class (original / cover / unknown), see COVER_RULE."""
-    stmt = (select(SongStats.cover_class, func.count()).join(Song, Song.id == SongStats.song_id)
-            .where(Song.is_partial.is_(False), *_song_where(f)).group_by(SongStats.cover_class))
+    stmt = (select(SongStats.cover_class, func.count()).where(DETAILED, *_song_where(f))
+            .group_by(SongStats.cover_class))
     counts = {k: int(n) for k, n in session.execute(stmt)}
     return {"classes": [{"key": k, "count": counts.get(k, 0)} for k in ("original", "cover", "unknown")],
             "rule": COVER_RULE}
@@ -427,12 +440,12 @@ def popularity_scatter(session: Session, f: Filters, x: str = "comments", limit:
     Points are the `limit` songs with most comments (then popularity); against comments, only songs
     whose comments were crawled (a zero there means "not crawled", not "unloved"). Outliers: the 3
     largest x values and the 3 points farthest from the least-squares line of popularity on log(1 + x)."""
-    x_col = SongStats.comment_count if x == "comments" else Song.duration_ms
+    x_col = SongStats.comment_count if x == "comments" else SongStats.duration_ms
     crawled = [SongStats.comment_count > 0] if x == "comments" else []
-    stmt = (select(Song.id, Song.name, Song.popularity, x_col, SongStats.liked_sum)
-            .join(SongStats, SongStats.song_id == Song.id)
-            .where(Song.popularity.is_not(None), x_col.is_not(None), *crawled, *_song_where(f))
-            .order_by(SongStats.comment_count.desc(), Song.popularity.desc(), Song.id).limit(limit))
+    stmt = (select(Song.id, Song.name, SongStats.popularity, x_col, SongStats.liked_sum)
+            .join(Song, Song.id == SongStats.song_id)
+            .where(SongStats.popularity.is_not(None), x_col.is_not(None), *crawled, *_song_where(f))
+            .order_by(SongStats.comment_count.desc(), SongStats.popularity.desc(), SongStats.song_id).limit(limit))
     points = [{"id": i, "name": n or str(i), "popularity": float(p),
                "x": (int(v) if x == "comments" else round(int(v) / 1000, 1)), "likes": int(lk or 0),
                "outlier": False} for i, n, p, v, lk in session.execute(stmt)]
@@ -459,16 +472,14 @@ def sentiment(session: Session, f: Filters, limit: int = 10) -> dict:
     """Comment sentiment shares overall and for the `limit` most-commented songs with labels."""
     cols = (func.coalesce(func.sum(SongStats.positive), 0), func.coalesce(func.sum(SongStats.negative), 0),
             func.coalesce(func.sum(SongStats.neutral), 0), func.coalesce(func.sum(SongStats.comment_count), 0))
-    stmt = select(*cols).join(Song, Song.id == SongStats.song_id)
-    if not f.is_empty():
-        stmt = stmt.where(*_song_where(f))
+    stmt = select(*cols).where(*_song_where(f))
     pos, neg, neu, total = (int(v) for v in session.execute(stmt).one())
     overall = {"positive": pos, "negative": neg, "neutral": neu, "unlabelled": total - pos - neg - neu}
     labelled = SongStats.positive + SongStats.negative + SongStats.neutral
     songs_stmt = (select(Song.id, Song.name, SongStats.positive, SongStats.negative, SongStats.neutral,
                          SongStats.comment_count).join(Song, Song.id == SongStats.song_id)
                   .where(labelled > 0, *_song_where(f))
-                  .order_by(SongStats.comment_count.desc(), Song.id).limit(limit))
+                  .order_by(SongStats.comment_count.desc(), SongStats.song_id).limit(limit))
     songs = [{"id": i, "name": n or str(i), "positive": p, "negative": ng, "neutral": nu, "total": t}
              for i, n, p, ng, nu, t in session.execute(songs_stmt)]
     return {"overall": overall, "songs": songs}
