@@ -365,3 +365,12 @@ def test_filter_matching_nothing_is_an_empty_chart(client, fx):
     assert get(client, "/api/stats/releases", year_from=1950, year_to=1960)["points"] == []
     assert get(client, "/api/stats/heat", year_from=1950, year_to=1960)["top"] == []
     assert get(client, "/api/stats/scatter", year_from=2100)["points"] == []
+
+
+def test_filtered_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(stats, "FILTERED_CACHE_SIZE", 3)
+    monkeypatch.setattr(stats, "_FILTERED", stats.OrderedDict())
+    for i in range(5):
+        stats._filtered_put(("k", i), {"i": i})
+    assert list(stats._FILTERED) == [("k", 2), ("k", 3), ("k", 4)]
+    assert stats._filtered_get(("k", 0)) is None and stats._filtered_get(("k", 4)) == {"i": 4}

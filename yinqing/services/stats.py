@@ -2,14 +2,16 @@
 
 How it stays fast:
 - every chart is one or two GROUP BY queries; nothing loads all songs or comments per request;
-- per-song comment aggregates (count, likes, sentiment counts) and the cover-version class live in
-  `song_stats`, rebuilt by `refresh_stats(session)` after each crawl or analysis job;
+- `song_stats` is a narrow per-song fact table (release date in China time, duration, popularity,
+  fee, availability, album, comment and sentiment counts, cover class) rebuilt by
+  `refresh_stats(session)` after each crawl or analysis job; song charts read only it;
 - unfiltered chart payloads and word-cloud term lists are cached in `stats_cache` (TTL
-  `CACHE_TTL`); `refresh_stats` clears and re-warms them. Filtered charts run their SQL live.
+  `CACHE_TTL`); `refresh_stats` clears and re-warms them. Filtered charts run their SQL over
+  `song_stats` and are kept in a bounded in-process LRU keyed by the last refresh.
 
-Dates are grouped in China time (Asia/Shanghai, UTC+8): NetEase dates a release at local midnight,
-which is 16:00 of the previous day in the UTC the database stores. Release year and month are
-precomputed in `song_stats`, so year charts reflect the catalogue as of the last refresh.
+So the charts show the catalogue as of the last `refresh_stats` (overview counts: at most
+CACHE_TTL older). Dates are in China time (Asia/Shanghai, UTC+8): NetEase dates a release at local
+midnight, which is 16:00 of the previous day in the UTC the database stores.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import heapq
 import math
 import os
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -50,6 +54,10 @@ from yinqing.text import wordcloud
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 CACHE_TTL = timedelta(minutes=10)
+# Filtered chart payloads kept per process (bounded: any filter combination can be asked for).
+FILTERED_CACHE_SIZE = 256
+_FILTERED: OrderedDict[tuple, tuple[float, dict]] = OrderedDict()
+_FILTERED_LOCK = threading.Lock()
 LOCAL_OFFSET = timedelta(hours=8)
 REFRESHED_KEY = "meta:refreshed"
 CHUNK = 2000
@@ -226,18 +234,45 @@ def ensure_fresh(session: Session) -> None:
     """Build the precomputed tables once if they never were (a fresh install before any job ran)."""
     if _cache_get(session, REFRESHED_KEY, ttl=None) is None:
         refresh_song_stats(session)
-        _cache_put(session, REFRESHED_KEY, {"at": utcnow().isoformat(), "lazy": True})
+        _cache_put(session, REFRESHED_KEY, {"at": utcnow().isoformat() + "-lazy"})
 
 
 # ---------------------------------------------------------------- charts
 
 def chart(session: Session, name: str, f: Filters, **params) -> dict:
-    """One chart's payload: cached when unfiltered, computed live otherwise."""
+    """One chart's payload: unfiltered ones from `stats_cache`; filtered ones computed by SQL over
+    `song_stats` and kept in a small in-process LRU until the next refresh (or CACHE_TTL)."""
     compute = CHARTS[name]
-    if not f.is_empty():
-        return compute(session, f, **params)
-    key = "chart:" + name + "".join(f":{k}={params[k]}" for k in sorted(params))
-    return cached(session, key, lambda: compute(session, f, **params))
+    if f.is_empty():
+        key = "chart:" + name + "".join(f":{k}={params[k]}" for k in sorted(params))
+        return cached(session, key, lambda: compute(session, f, **params))
+    key = (str(session.get_bind().url), _refresh_stamp(session), name, f, tuple(sorted(params.items())))
+    payload = _filtered_get(key)
+    if payload is None:
+        payload = compute(session, f, **params)
+        _filtered_put(key, payload)
+    return payload
+
+
+def _refresh_stamp(session: Session) -> str:
+    payload = _cache_get(session, REFRESHED_KEY, ttl=None)
+    return payload["at"] if payload else ""
+
+
+def _filtered_get(key: tuple) -> dict | None:
+    with _FILTERED_LOCK:
+        hit = _FILTERED.get(key)
+        if hit is None or time.monotonic() - hit[0] > CACHE_TTL.total_seconds():
+            return None
+        _FILTERED.move_to_end(key)
+        return hit[1]
+
+
+def _filtered_put(key: tuple, payload: dict) -> None:
+    with _FILTERED_LOCK:
+        _FILTERED[key] = (time.monotonic(), payload)
+        while len(_FILTERED) > FILTERED_CACHE_SIZE:
+            _FILTERED.popitem(last=False)
 
 
 def overview(session: Session, f: Filters) -> dict:
