@@ -83,6 +83,7 @@ def main() -> None:
     code, summary = run_in_subprocess(spec, env={"YINQING_INSTANCE_DIR": str(tmp / "instance")})
     if code != 0:
         raise SystemExit(f"the crawl did not finish: {summary}")
+    server.app.config["RECORD"] = None  # the baseline's own requests are not part of the crawl
     urls_file = tmp / "urls.txt"
     urls_file.write_text("".join(path + "\n" for path in recorded), encoding="utf-8")
     baseline = subprocess.run([sys.executable, "-c", BARE_CLIENT, server.url, str(urls_file)],

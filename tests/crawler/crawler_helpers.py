@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from yinqing.models import Comment, Lyric, Playlist, PlaylistTrack, Song, SongArtist
+from yinqing.models import Comment, Lyric, Playlist, PlaylistTrack, Song
 
 
 def count(session, model, *where) -> int:

@@ -6,7 +6,6 @@ fault crawl, the kill -9 resume and the mangled bodies run on every database bac
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess

@@ -6,7 +6,7 @@ they are. Extra fields that are not columns say how to link rows (artist ids, tr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Optional
 
@@ -130,6 +130,13 @@ class CrawlMarkItem:
     state: Optional[dict[str, Any]] = field(default=None)
 
 
-def item_row(item: Any) -> dict[str, Any]:
-    """The item as a plain dict of its fields."""
-    return asdict(item)
+@dataclass
+class ItemBatch:
+    """Every item parsed from one response, passed to the pipeline as one Scrapy item.
+
+    Scrapy's per-item machinery costs more than parsing a song; one batch per response also means
+    a response's items are written together or not at all.
+    """
+
+    kind: ClassVar[str] = "batch"
+    items: list = field(default_factory=list)

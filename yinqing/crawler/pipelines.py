@@ -8,6 +8,7 @@ from collections import Counter
 
 from twisted.internet import task
 
+from yinqing.crawler.items import ItemBatch
 from yinqing.db import make_engine, make_sessionmaker, session_scope
 from yinqing.services import jobs as job_records
 from yinqing.services.ingest import ingest_items
@@ -40,8 +41,10 @@ class DatabasePipeline:
         self.factory = make_sessionmaker(self.engine)
 
     def process_item(self, item, spider=None):
-        """Buffer the item; write the buffer when it is full or old."""
-        self.buffer.append(item)
+        """Buffer the item (or a response's batch of items); write the buffer when full or old."""
+        items = item.items if isinstance(item, ItemBatch) else [item]
+        self.buffer.extend(items)
+        self.crawler.stats.inc_value("yinqing/items", len(items))
         if len(self.buffer) >= BATCH_ITEMS or time.monotonic() - self.last_flush > BATCH_SECONDS:
             self.flush()
         return item
@@ -114,7 +117,7 @@ class ProgressExtension:
         enqueued = stats.get("scheduler/enqueued", 0)
         answered = stats.get("response_received_count", 0) + sum(
             v for k, v in stats.items() if k.startswith("yinqing/problems/failed_"))
-        items = sum(v for k, v in stats.items() if k.startswith("item_scraped_count"))
+        items = stats.get("yinqing/items", 0)
         return {"requests": answered, "scheduled": enqueued, "items": items,
                 "progress": min(0.99, answered / enqueued) if enqueued else 0.0,
                 "refusals": stats.get("yinqing/refusals", 0)}

@@ -119,6 +119,9 @@ def scrapy_settings(spec: CrawlSpec, settings: Settings) -> dict[str, Any]:
             "Referer": spec.base_url.rstrip("/") + "/",
         },
         "COOKIES_ENABLED": False,
+        # A response yields one item batch and a few requests; Scrapy starts this many workers
+        # per response, so the default (100) costs more than the parsing.
+        "CONCURRENT_ITEMS": 4,
         "CONCURRENT_REQUESTS": 16 if polite else 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": spec.concurrency if polite else 16,
         # One request per 1/rate seconds per host; not randomised, so the cap is a real cap.

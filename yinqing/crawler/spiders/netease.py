@@ -14,7 +14,7 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from yinqing.crawler import parsers as P
-from yinqing.crawler.items import CrawlMarkItem, SongItem
+from yinqing.crawler.items import CrawlMarkItem, ItemBatch, SongItem
 from yinqing.crawler.settings import DEFAULT_TOPLISTS, CrawlSpec
 from yinqing.crawler.state import CrawlState
 
@@ -122,13 +122,19 @@ class NeteaseSpider(scrapy.Spider):
         return json.loads(response.body)
 
     def guarded(parse):  # noqa: N805 - a decorator used inside the class body
-        """Count and skip a body that cannot be used; keep the crawl going."""
+        """Count and skip a body that cannot be used; keep the crawl going. The items of a
+        response go to the pipeline as one batch, and only when the whole body parsed."""
 
         def wrapper(self, response):
             started = time.perf_counter()
+            batch = ItemBatch()
             try:
                 body = self.body(response)
-                yield from parse(self, response, body)
+                for out in parse(self, response, body):
+                    if isinstance(out, scrapy.Request):
+                        yield out
+                    else:
+                        batch.items.append(out)
             except P.ApiError as exc:
                 self.api_error(response, exc)
             except (ValueError, UnicodeDecodeError):
@@ -139,6 +145,8 @@ class NeteaseSpider(scrapy.Spider):
                 self.logger.warning("unexpected body shape from %s: %r", response.url, exc)
             finally:
                 self.parse_seconds += time.perf_counter() - started
+            if batch.items:
+                yield batch
         wrapper.__name__ = parse.__name__
         wrapper.__doc__ = parse.__doc__
         return wrapper
@@ -240,7 +248,7 @@ class NeteaseSpider(scrapy.Spider):
     @guarded
     def parse_search(self, response, body):
         """Search hits: songs get their full detail, artists/albums/playlists are crawled."""
-        items, total = P.parse_search(body, self.spec.search_type, self.problems)
+        items, _total = P.parse_search(body, self.spec.search_type, self.problems)
         kind = self.spec.search_type
         if kind == 1:
             yield from self.song_detail_requests([i.id for i in items if isinstance(i, SongItem)])
