@@ -245,7 +245,7 @@ export function scatterOption(s: Scatter | null): Option | null {
   const logAxis = s.x === 'comments' && s.points.every((p) => p.x > 0)
   const toDatum = (p: Scatter['points'][number]) => ({
     name: p.name, value: [p.x, p.popularity, p.likes], symbolSize: pointSize(p.likes, maxLikes),
-    label: p.outlier ? { show: true, formatter: p.name, position: 'top', fontSize: 11 } : undefined,
+    label: p.outlier ? { show: true, formatter: p.name, position: 'top', fontSize: 11, width: 110, overflow: 'truncate' } : undefined,
   })
   return {
     ...TRANSPARENT,
