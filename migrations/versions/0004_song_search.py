@@ -62,12 +62,14 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for name, column in ORDER_INDEXES.items():
         # Lists show named songs only: a partial index (where the backend has them) holds just
-        # those, so a page is read from the index alone.
+        # those, and with `fee` in it a page (and its capped count) with or without the free/VIP
+        # filter is read from the index alone.
         if dialect == "postgresql":
             # PostgreSQL sorts NULLs first in DESC order; the API asks for NULLS LAST.
-            op.execute(f"CREATE INDEX {name} ON songs ({column} DESC NULLS LAST, id DESC) WHERE name IS NOT NULL")
+            op.execute(f"CREATE INDEX {name} ON songs ({column} DESC NULLS LAST, id DESC) INCLUDE (fee) "
+                       "WHERE name IS NOT NULL")
         elif dialect == "sqlite":
-            op.execute(f"CREATE INDEX {name} ON songs ({column}, id) WHERE name IS NOT NULL")
+            op.execute(f"CREATE INDEX {name} ON songs ({column}, id, fee) WHERE name IS NOT NULL")
         else:
             op.create_index(name, 'songs', [column, 'id'])
     if dialect == "sqlite":

@@ -132,11 +132,11 @@ def list_songs(session: Session, page: int, size: int, sort: str | None = None,
         conditions.append(Song.id.in_(ranked))
         if sort is None:
             return _ranked_page(session, ranked, conditions, page, size, user_id)
-    stmt = select(Song.id).where(*conditions)
+    # The count reads the rows in the page's own order, so both walk the same (partial) index.
+    stmt = select(Song.id).where(*conditions).order_by(*_order(session, sort or "popularity"))
     total = session.scalar(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())) or 0
     offset = (page - 1) * size
-    ids = [] if offset >= COUNT_CAP else list(
-        session.scalars(stmt.order_by(*_order(session, sort or "popularity")).offset(offset).limit(size)))
+    ids = [] if offset >= COUNT_CAP else list(session.scalars(stmt.offset(offset).limit(size)))
     return Page(song_cards(session, ids, user_id), min(total, COUNT_CAP), page, size, total > COUNT_CAP)
 
 
