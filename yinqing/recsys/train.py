@@ -37,8 +37,7 @@ METHODS: dict[str, tuple[Callable[..., Any], list[dict[str, Any]]]] = {
         [
             {"loss": "ce", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 20, "train_on": "sessions"},
             {"loss": "ce", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 50, "train_on": "users"},
-            {"loss": "bpr-max", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 20, "train_on": "sessions"},
-            {"loss": "ce", "hidden": 200, "n_sample": 1024, "epochs": 5, "history": 20, "train_on": "sessions",
+            {"loss": "ce", "hidden": 200, "n_sample": 2048, "epochs": 5, "history": 20, "train_on": "sessions",
              "dropout_emb": 0.2},
         ],
     ),

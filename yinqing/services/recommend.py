@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from sqlalchemy import func, select
@@ -30,10 +30,12 @@ from sqlalchemy.orm import Session
 from yinqing.models import Artist, NotInterested, Play, Playlist, PlaylistTrack, Rating, Song, SongArtist
 from yinqing.models.types import utcnow
 from yinqing.recsys.data import Events, IdMap, TrainData, preference_matrix
-from yinqing.recsys.gru import GRU4Rec
 from yinqing.recsys.knn import KNN
 from yinqing.services.catalog import song_cards
 from yinqing.services.errors import Conflict, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from yinqing.recsys.gru import GRU4Rec
 
 ALGORITHMS = ("gru", "usercf", "itemcf")
 MAX_K = 100
@@ -150,7 +152,7 @@ class _Models:
     checked_at: float = -1e9
     gru_version: str | None = None
     gru_mtime: float = -1.0
-    gru: GRU4Rec | None = None
+    gru: "GRU4Rec | None" = None
     gru_songs: IdMap | None = None
 
 
@@ -221,6 +223,8 @@ def gru_model(model_dir: Path) -> _Models:
     if version == state.gru_version and mtime == state.gru_mtime:
         return state
     folder = Path(model_dir) / str(version)
+    from yinqing.recsys.gru import GRU4Rec  # torch loads on first use, not at server start
+
     try:
         meta = json.loads((folder / "meta.json").read_text())
         gru = GRU4Rec.from_bytes((folder / "gru.pt").read_bytes())
@@ -266,6 +270,8 @@ def train_models(session: Session, model_dir: Path, progress: Progress | None = 
     if feedback.data.n_items < 2 or not any(len(s) >= 2 for s in feedback.data.sequences):
         raise Conflict("交互数据太少，无法训练（至少需要两首歌和一条有序序列）/ not enough interactions to train")
     params = dict(GRU_PARAMS, **({"epochs": epochs} if epochs else {}))
+    from yinqing.recsys.gru import GRU4Rec
+
     model = GRU4Rec(**params)
 
     def epoch_done(epoch: int, total: int, loss: float, speed: float) -> None:
@@ -278,7 +284,7 @@ def train_models(session: Session, model_dir: Path, progress: Progress | None = 
             "sequences": len(feedback.data.sequences), "events_per_second": round(model.events_per_second)}
 
 
-def _publish(model_dir: Path, model: GRU4Rec, feedback: Feedback, params: dict) -> str:
+def _publish(model_dir: Path, model: "GRU4Rec", feedback: Feedback, params: dict) -> str:
     """Write a new version folder, then switch ``current`` to it atomically; prune old versions."""
     model_dir.mkdir(parents=True, exist_ok=True)
     version = utcnow().strftime("v%Y%m%d-%H%M%S-%f")
