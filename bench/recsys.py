@@ -64,7 +64,16 @@ def log(message: str) -> None:
 
 # ---------------------------------------------------------------- quality
 
-def quality(methods: list[str] | None, datasets: list[str]) -> dict:
+# Smaller grids for --quick (around the settings the full grids chose on 30Music).
+QUICK_GRIDS = {
+    "SR": [{"window": 3, "n_last": 3, "decay": 0.5}, {"window": 10, "n_last": 3, "decay": 0.5}],
+    "ItemKNN": [{"k": 100, "shrink": 20.0, "n_last": 3, "decay": 0.5}, {"k": 100, "shrink": 20.0, "n_last": 10, "decay": 0.5}],
+    "SKNN": [{"k": 50, "n_last": 5, "decay": 0.9}, {"k": 50, "n_last": 20, "decay": 0.9}],
+    "UserKNN": [{"k": 100, "shrink": 10.0, "n_last": 200}],
+}
+
+
+def quality(methods: list[str] | None, datasets: list[str], valid_cases: int, quick: bool) -> dict:
     """The evaluation tables (30Music sessions, NetEase playlists)."""
     out = {}
     if "30music" in datasets:
@@ -72,13 +81,13 @@ def quality(methods: list[str] | None, datasets: list[str]) -> dict:
         valid, test = sessions_splits(files, str(DATA / "30music-200ks_test.3.txt"))
         log(f"30Music: {test.train.n_events} training events, {test.train.n_items} songs, "
             f"{len(test.targets)} test cases")
-        out["30music"] = run_comparison(valid, test, methods, log=log)
+        out["30music"] = run_comparison(valid, test, methods, valid_cases, log, QUICK_GRIDS if quick else None)
     if "playlists" in datasets:
         playlists = read_playlists([DATA / f for f in PLAYLIST_FILES])
         valid, test = playlist_splits(playlists)
         log(f"NetEase playlists: {len(playlists)} playlists, {test.train.n_items} songs, "
             f"{len(test.targets)} test cases")
-        out["playlists"] = run_comparison(valid, test, methods, log=log)
+        out["playlists"] = run_comparison(valid, test, methods, valid_cases, log, QUICK_GRIDS if quick else None)
     for name, rows in out.items():
         print(f"\n### {name}\n\n{format_table(rows)}\n")
     return out
@@ -243,6 +252,8 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--methods", default=None, help="comma-separated subset of the evaluated methods")
+    parser.add_argument("--valid-cases", type=int, default=4000, help="validation cases used for tuning")
+    parser.add_argument("--quick", action="store_true", help="smaller tuning grids for the kNN baselines")
     parser.add_argument("--datasets", default="30music,playlists", help="comma-separated: 30music, playlists")
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--songs", type=int, default=100_000)
@@ -251,7 +262,8 @@ def main() -> None:
     print(f"Machine: {machine()}")
     report: dict = {"machine": machine()}
     if not args.skip_quality:
-        report["quality"] = quality(args.methods.split(",") if args.methods else None, args.datasets.split(","))
+        methods = args.methods.split(",") if args.methods else None
+        report["quality"] = quality(methods, args.datasets.split(","), args.valid_cases, args.quick)
     if not args.skip_speed:
         report["training"] = speed_training(args.events)
         print("GRU training:", json.dumps(report["training"]))
