@@ -5,7 +5,8 @@ The index (`song_search`, see yinqing.models.search) holds per named song a norm
 pinyin of title and artists) and its bigram tokens (`grams`, yinqing.text.searchtext). Every
 query word must be a substring of a word of `doc`; each backend answers that from an index:
 
-- SQLite: an FTS5 table over `grams`, a query word being a phrase of consecutive bigrams;
+- SQLite: an FTS5 table over `grams`, looked up by each query word's rarest bigrams (their
+  document frequencies from fts5vocab), the substring itself checked when ranking;
 - PostgreSQL: words of 6+ characters by pg_trgm's GIN index over `doc` (`LIKE '%word%'`),
   shorter ones by a stored tsvector of `grams` with a GIN index, as phrases (`'zh' <-> 'ho'`);
 - MariaDB: a FULLTEXT index over `grams` in boolean mode (phrases of bigrams).
@@ -40,17 +41,20 @@ from yinqing.text.searchtext import (
     words,
 )
 
-SEARCH_CAP = 500          # ranked candidates a query can return
-FUZZY_CAP = 200           # candidates the typo-tolerant pass looks at
+SEARCH_CAP = 300          # ranked candidates a query can return
+FUZZY_CAP = 100           # candidates the typo-tolerant pass looks at
 FUZZY_WHEN_FEWER = 20     # run the typo-tolerant pass when the exact pass found fewer songs
 FUZZY_MIN_CHARS = 5       # a query needs a word this long: shorter ones have too few bigrams to tell
                           # a typo from noise, and their common trigrams make the lookup slow
 FUZZY_MIN_SCORE = 0.6     # yinqing.text.searchtext.fuzzy_score a fuzzy hit must reach
 FUZZY_TOKENS = 3          # rarest query bigrams the typo-tolerant pass looks songs up by
-FTS_SCAN = 2000           # full-text matches read per exact query before ranking by popularity
-FUZZY_SCAN = 1000         # ... and per typo-tolerant query
+EXACT_TOKENS = 2          # SQLite: rarest bigrams per query word the exact pass looks songs up by
+FTS_SCAN = 1000           # full-text matches read per exact query before ranking by popularity
+FUZZY_SCAN = 500          # ... and per typo-tolerant query
 PG_TRGM_MIN_WORD = 6      # PostgreSQL: words this long are matched with pg_trgm (LIKE)
 REFRESH_CHUNK = 1000
+_ROW = (SongSearch.song_id, SongSearch.title, SongSearch.doc, SongSearch.popularity)
+_COLUMNS = "s.song_id, s.title, s.doc, s.popularity"
 DOC_MAX_CHARS = 4000
 
 
@@ -62,23 +66,22 @@ def search_song_ids(session: Session, query: str | None, limit: int = SEARCH_CAP
     if not q:
         return []
     backend = session.get_bind().dialect.name
+    # Every lookup returns (song_id, title, doc, popularity) rows, so ranking needs no second read.
     exact = _EXACT[backend](session, q, SEARCH_CAP)
-    exact += session.scalars(select(SongSearch.song_id).where(SongSearch.title == q[:512]).limit(50)).all()
-    fuzzy: list[int] = []
-    if len(set(exact)) < FUZZY_WHEN_FEWER and max(map(len, words(q))) >= FUZZY_MIN_CHARS:
+    exact += session.execute(select(*_ROW).where(SongSearch.title == q[:512]).limit(50)).all()
+    fuzzy: list = []
+    if len({row[0] for row in exact}) < FUZZY_WHEN_FEWER and max(map(len, words(q))) >= FUZZY_MIN_CHARS:
         fuzzy = _FUZZY[backend](session, q, FUZZY_CAP)
-    return _rank(session, q, exact, fuzzy)[:limit]
+    return _rank(q, exact, fuzzy)[:limit]
 
 
-def _rank(session: Session, q: str, exact: list[int], fuzzy: list[int]) -> list[int]:
-    ids = list(dict.fromkeys([*exact, *fuzzy]))
-    if not ids:
-        return []
-    rows = session.execute(select(SongSearch.song_id, SongSearch.title, SongSearch.doc, SongSearch.popularity)
-                           .where(SongSearch.song_id.in_(ids))).all()
+def _rank(q: str, exact: list, fuzzy: list) -> list[int]:
     q_words = words(q)
-    scored = []
-    for song_id, title, doc, popularity in rows:
+    scored, seen = [], set()
+    for song_id, title, doc, popularity in [*exact, *fuzzy]:
+        if song_id in seen:
+            continue
+        seen.add(song_id)
         tier = _tier(q, q_words, title, doc)
         if tier is None:
             if fuzzy_score(q, doc) < FUZZY_MIN_SCORE:
@@ -93,8 +96,8 @@ def _tier(q: str, q_words: list[str], title: str, doc: str) -> int | None:
     """0 exact title, 1 title prefix or whole word, 2 in title, 3 in the text, None: no substring hit."""
     if title == q:
         return 0
-    doc_words = set(doc.split())
-    if title.startswith(q) or all(w in doc_words for w in q_words):
+    padded = f" {doc} "
+    if title.startswith(q) or all(f" {w} " in padded for w in q_words):
         return 1
     if q in title:
         return 2
@@ -105,31 +108,52 @@ def _tier(q: str, q_words: list[str], title: str, doc: str) -> int | None:
 
 # --- SQLite: FTS5 ---------------------------------------------------------------------------
 
-def _fts5_exact(session: Session, q: str, limit: int) -> list[int]:
+def _fts5_exact(session: Session, q: str, limit: int) -> list:
+    """Songs holding, per query word, its two rarest bigrams (or its one-character prefix).
+
+    A superset of the substring hits that _rank narrows down: a phrase of every bigram would
+    make FTS5 read the long position lists of common bigrams ("ou", "an") for nothing.
+    """
+    phrases = query_phrases(q)
+    frequency = _fts5_frequencies(session, [t for p in phrases for t in p if not t.startswith("__")])
     parts = []
-    for phrase in query_phrases(q):
+    for phrase in phrases:
         if len(phrase) == 1 and phrase[0].startswith("__"):
             char = phrase[0][2:]
             parts.append(f'("__{char}" OR "_{char}" *)')
-        else:
-            parts.append('"' + " ".join(phrase) + '"')
+            continue
+        if any(frequency.get(t, 0) == 0 for t in phrase):
+            return []  # a bigram no song has: no substring hit is possible
+        rarest = sorted(dict.fromkeys(phrase), key=lambda t: frequency[t])[:EXACT_TOKENS]
+        parts.extend(f'"{t}"' for t in rarest)
     return _fts5(session, " AND ".join(parts), FTS_SCAN, limit)
 
 
-def _fts5_fuzzy(session: Session, q: str, limit: int) -> list[int]:
+def _fts5_frequencies(session: Session, tokens: list[str]) -> dict[str, int]:
+    """Documents per token, from an fts5vocab view (per connection, in the temp schema).
+
+    Remembered for the session's life (one request): the exact and the typo-tolerant pass of
+    a query ask for the same tokens, and each lookup costs about a millisecond.
+    """
+    known: dict[str, int] = session.info.setdefault("fts5_frequencies", {})
+    missing = [t for t in dict.fromkeys(tokens) if t not in known]
+    if missing:
+        session.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.song_search_vocab "
+                             "USING fts5vocab(main, 'song_search_fts', 'row')"))
+        rows = session.execute(text("SELECT term, doc FROM temp.song_search_vocab WHERE term IN :terms")
+                               .bindparams(bindparam("terms", expanding=True)), {"terms": missing})
+        known.update({t: 0 for t in missing} | dict(rows.all()))
+    return {t: known[t] for t in tokens if known[t]}
+
+
+def _fts5_fuzzy(session: Session, q: str, limit: int) -> list:
     """Songs holding any of the query's rarest bigrams (a typo breaks only the bigrams it touches).
 
-    OR-ing every bigram would make common ones ("an", "ng") match most of the table; the
-    document frequencies come from an fts5vocab view (per connection, in the temp schema).
+    OR-ing every bigram would make common ones ("an", "ng") match most of the table.
     """
-    tokens = list(dict.fromkeys(t for phrase in query_phrases(q) for t in phrase if not t.startswith("__")))
-    if not tokens:
-        return []
-    session.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.song_search_vocab "
-                         "USING fts5vocab(main, 'song_search_fts', 'row')"))
-    found = session.execute(text("SELECT term, doc FROM temp.song_search_vocab WHERE term IN :terms")
-                            .bindparams(bindparam("terms", expanding=True)), {"terms": tokens}).all()
-    rarest = [term for term, _doc in sorted(found, key=lambda row: row[1])[:FUZZY_TOKENS]]
+    tokens = [t for phrase in query_phrases(q) for t in phrase if not t.startswith("__")]
+    frequency = _fts5_frequencies(session, tokens)
+    rarest = sorted(frequency, key=frequency.get)[:FUZZY_TOKENS]
     if not rarest:
         return []
     return _fts5(session, " OR ".join(f'"{t}"' for t in rarest), FUZZY_SCAN, limit)
@@ -138,10 +162,10 @@ def _fts5_fuzzy(session: Session, q: str, limit: int) -> list[int]:
 def _fts5(session: Session, match: str, scan: int, limit: int) -> list[int]:
     # The inner LIMIT bounds the work for very common terms: the most popular of the first
     # `scan` matches are returned (exact whenever a query matches fewer songs than that).
-    sql = text("SELECT s.song_id FROM (SELECT rowid FROM song_search_fts WHERE song_search_fts MATCH :match "
+    sql = text(f"SELECT {_COLUMNS} FROM (SELECT rowid FROM song_search_fts WHERE song_search_fts MATCH :match "
                "LIMIT :scan) f JOIN song_search s ON s.song_id = f.rowid "
                "ORDER BY s.popularity DESC, s.song_id LIMIT :limit")
-    return list(session.scalars(sql, {"match": match, "scan": scan, "limit": limit}))
+    return session.execute(sql, {"match": match, "scan": scan, "limit": limit}).all()
 
 
 # --- PostgreSQL: pg_trgm + tsvector ------------------------------------------------------------
@@ -166,10 +190,10 @@ def _pg_exact(session: Session, q: str, limit: int) -> list[int]:
     if short:
         conditions.append("s.grams_tsv @@ to_tsquery('simple', :tsq)")
         params["tsq"] = pg_tsquery(short)
-    sql = text("SELECT song_id FROM (SELECT s.song_id, s.popularity FROM song_search s "
-               f"WHERE {' AND '.join(conditions)} LIMIT :scan) m "
-               "ORDER BY popularity DESC NULLS LAST, song_id LIMIT :limit")
-    return list(session.scalars(sql, {**params, "scan": FTS_SCAN, "limit": limit}))
+    sql = text(f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS} FROM song_search s "
+               f"WHERE {' AND '.join(conditions)} LIMIT :scan) s "
+               "ORDER BY s.popularity DESC NULLS LAST, s.song_id LIMIT :limit")
+    return session.execute(sql, {**params, "scan": FTS_SCAN, "limit": limit}).all()
 
 
 def _pg_fuzzy(session: Session, q: str, limit: int) -> list[int]:
@@ -177,8 +201,8 @@ def _pg_fuzzy(session: Session, q: str, limit: int) -> list[int]:
     # No ORDER BY: the first candidates are enough, _rank scores them (a sort would have to
     # compute the similarity of every song sharing a common trigram).
     session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)"))
-    sql = text("SELECT s.song_id FROM song_search s WHERE :q <% s.doc LIMIT :limit")
-    return list(session.scalars(sql, {"q": q, "limit": limit}))
+    sql = text(f"SELECT {_COLUMNS} FROM song_search s WHERE :q <% s.doc LIMIT :limit")
+    return session.execute(sql, {"q": q, "limit": limit}).all()
 
 
 # --- MariaDB / MySQL: FULLTEXT --------------------------------------------------------------
@@ -191,19 +215,19 @@ def _mysql_exact(session: Session, q: str, limit: int) -> list[int]:
             parts.append(f"+(__{char} _{char}*)")
         else:
             parts.append('+"' + " ".join(phrase) + '"')
-    sql = text("SELECT song_id FROM (SELECT song_id, popularity FROM song_search "
-               "WHERE MATCH(grams) AGAINST(:m IN BOOLEAN MODE) LIMIT :scan) m "
-               "ORDER BY popularity DESC, song_id LIMIT :limit")
-    return list(session.scalars(sql, {"m": " ".join(parts), "scan": FTS_SCAN, "limit": limit}))
+    sql = text(f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS} FROM song_search s "
+               "WHERE MATCH(s.grams) AGAINST(:m IN BOOLEAN MODE) LIMIT :scan) s "
+               "ORDER BY s.popularity DESC, s.song_id LIMIT :limit")
+    return session.execute(sql, {"m": " ".join(parts), "scan": FTS_SCAN, "limit": limit}).all()
 
 
 def _mysql_fuzzy(session: Session, q: str, limit: int) -> list[int]:
     tokens = dict.fromkeys(t for phrase in query_phrases(q) for t in phrase if not t.startswith("__"))
     if not tokens:
         return []
-    sql = text("SELECT song_id FROM song_search WHERE MATCH(grams) AGAINST(:m IN BOOLEAN MODE) "
-               "ORDER BY MATCH(grams) AGAINST(:m IN BOOLEAN MODE) DESC, song_id LIMIT :limit")
-    return list(session.scalars(sql, {"m": " ".join(tokens), "limit": limit}))
+    sql = text(f"SELECT {_COLUMNS} FROM song_search s WHERE MATCH(s.grams) AGAINST(:m IN BOOLEAN MODE) "
+               "ORDER BY MATCH(s.grams) AGAINST(:m IN BOOLEAN MODE) DESC, s.song_id LIMIT :limit")
+    return session.execute(sql, {"m": " ".join(tokens), "limit": limit}).all()
 
 
 _EXACT = {"sqlite": _fts5_exact, "postgresql": _pg_exact, "mysql": _mysql_exact, "mariadb": _mysql_exact}
@@ -220,6 +244,7 @@ def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None
     Call it after writing songs, artists or albums (the crawler's ingest does). Songs without a
     name are left out (they cannot be searched for); deleted songs lose their row.
     """
+    session.info.pop("fts5_frequencies", None)  # the index changes: forget remembered frequencies
     if song_ids is None:
         session.execute(delete(SongSearch))
         ids = list(session.scalars(select(Song.id).where(Song.name.is_not(None)).order_by(Song.id)))

@@ -88,11 +88,14 @@ def fuzzy_score(query: str, doc: str) -> float:
     "ay" of "solidays", the "ch" of "chenyixun") from adding up to a false hit for "jay chou".
     """
     q_words = words(query)
-    doc_grams = [_bigrams(w) for w in set(words(doc))]
-    if not q_words or not doc_grams:
+    if not q_words or not doc:
         return 0.0
+    doc_words = None
     total = 0.0
     for word in q_words:
         wanted = _bigrams(word)
-        total += max(len(wanted & grams) / len(wanted) for grams in doc_grams)
+        if not any(g in doc for g in wanted):  # cheap: no bigram anywhere, no word can hold one
+            continue
+        doc_words = doc_words or set(words(doc))
+        total += max(sum(g in w for g in wanted) for w in doc_words) / len(wanted)
     return total / len(q_words)
