@@ -132,5 +132,9 @@ from yinqing.recsys.commands import evaluate as _evaluate, train_recsys as _trai
 train.add_command(_train_recsys)
 main.add_command(_evaluate)
 
+from yinqing.catalog_commands import search_index as _search_index  # noqa: E402
+
+main.add_command(_search_index)
+
 if __name__ == "__main__":
     main()

@@ -207,3 +207,20 @@ def test_ingested_songs_become_searchable(session):
     session.commit()
     for q in ("zjl", "叶惠美", "jay chou"):
         assert search_song_ids(session, q) == [186016], q
+
+
+def test_search_index_command_rebuilds(session, db_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from yinqing.cli import main
+
+    seed_catalogue(session, general=3, jay=2)
+    session.execute(SongSearch.__table__.delete())
+    session.commit()
+    assert search_song_ids(session, "zjl") == []
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    result = CliRunner().invoke(main, ["search-index"])
+    assert result.exit_code == 0 and "search index: 5 songs" in result.output, result.output
+    session.rollback()  # a new transaction sees what the command committed (MariaDB: repeatable read)
+    session.info.clear()
+    assert len(search_song_ids(session, "zjl")) == 2
