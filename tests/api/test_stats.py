@@ -151,7 +151,10 @@ def test_releases_by_year_month_and_filters(client, fx):
 def test_release_days(client, fx):
     days = Counter(f"{(s['publish_time'] + CN):%Y-%m-%d}" for s in fx.detailed() if s["publish_time"])
     body = get(client, "/api/stats/release-days")
-    assert dict(body["days"]) == dict(days) and body["total"] == sum(days.values())
+    first = datetime.fromisoformat(body["first"])
+    dense = {f"{first + timedelta(days=i):%Y-%m-%d}": n for i, n in enumerate(body["counts"]) if n}
+    assert dense == dict(days) and body["total"] == sum(days.values())
+    assert body["first"] == min(days) and body["counts"][-1] > 0
     assert "2019-01-01" in days
 
 
@@ -354,7 +357,7 @@ ALL = ["filters", "overview", "releases", "release-days", "durations", "album-si
 def test_empty_database_gives_empty_charts(client):
     bodies = {name: get(client, f"/api/stats/{name}") for name in ALL}
     assert set(bodies["overview"]["counts"].values()) == {0}
-    assert bodies["releases"]["points"] == [] and bodies["release-days"]["days"] == []
+    assert bodies["releases"]["points"] == [] and bodies["release-days"] == {"first": None, "counts": [], "total": 0}
     assert sum(b["count"] for b in bodies["durations"]["buckets"]) == 0
     assert bodies["heat"]["top"] == [] and bodies["hot-artists"]["series"] == []
     assert bodies["scatter"]["points"] == [] and bodies["sentiment"]["songs"] == []

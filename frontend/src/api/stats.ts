@@ -34,8 +34,10 @@ export interface Releases {
 }
 
 export interface ReleaseDays {
-  /** [YYYY-MM-DD, songs] in China time, ascending. */
-  days: [string, number][]
+  /** The first day with a release (YYYY-MM-DD, China time), or null when there is none. */
+  first: string | null
+  /** Songs released on each day from `first` on, zeros included. */
+  counts: number[]
   total: number
 }
 

@@ -3,7 +3,7 @@ import type { Heat, ReleaseDays, Scatter, Sentiment } from '@/api/stats'
 import { SENTIMENT_COLORS } from './palette'
 import {
   availabilitySlices, bucketsOption, busiestYear, calendarOption, categoryOption, coverSlices, feeSlices,
-  colorsByName, fillPeriods, hotArtistsOption, liquidOption, pointSize, raceOption, releaseTimelineOption, releasesOption, scatterOption,
+  colorsByName, fillPeriods, hotArtistsOption, liquidOption, pointSize, raceOption, releaseDayPairs, releaseTimelineOption, releasesOption, scatterOption,
   sentimentSlices, sentimentSongsOption,
 } from './stats'
 
@@ -131,14 +131,22 @@ describe('raceOption', () => {
 })
 
 describe('release days', () => {
-  const days: ReleaseDays = { days: [['2018-05-01', 1], ['2019-01-01', 2], ['2019-02-03', 3]], total: 6 }
+  // 2018-12-30: 1 song, 2019-01-01: 2 songs, 2019-01-03: 3 songs
+  const days: ReleaseDays = { first: '2018-12-30', counts: [1, 0, 2, 0, 3], total: 6 }
+  const empty: ReleaseDays = { first: null, counts: [], total: 0 }
+
+  it('expands dense daily counts into dated pairs, skipping empty days', () => {
+    expect(releaseDayPairs(days)).toEqual([['2018-12-30', 1], ['2019-01-01', 2], ['2019-01-03', 3]])
+    expect(releaseDayPairs(empty)).toEqual([])
+    expect(releaseDayPairs(null)).toEqual([])
+  })
 
   it('draws a zoomable time chart', () => {
     const option = releaseTimelineOption(days) as Rec
     expect(option.xAxis.type).toBe('time')
     expect(option.dataZoom.map((z: Rec) => z.type)).toEqual(['inside', 'slider'])
-    expect(series(option)[0]!.data).toBe(days.days)
-    expect(releaseTimelineOption({ days: [], total: 0 })).toBeNull()
+    expect(series(option)[0]!.data).toEqual(releaseDayPairs(days))
+    expect(releaseTimelineOption(empty)).toBeNull()
   })
 
   it('picks the busiest year and draws its calendar', () => {
@@ -146,7 +154,7 @@ describe('release days', () => {
     expect(busiestYear(null)).toBeNull()
     const option = calendarOption(days, 2019) as Rec
     expect(option.calendar.range).toBe('2019')
-    expect(series(option)[0]!.data).toEqual([['2019-01-01', 2], ['2019-02-03', 3]])
+    expect(series(option)[0]!.data).toEqual([['2019-01-01', 2], ['2019-01-03', 3]])
     expect(option.visualMap.max).toBe(3)
     expect(calendarOption(days, 2001)).toBeNull()
   })

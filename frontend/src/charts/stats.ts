@@ -174,9 +174,21 @@ export function raceOption(h: Heat | null, unit: string, playInterval = 1500): O
   return { baseOption, options } as Option
 }
 
+/** The days with releases as [YYYY-MM-DD, songs] pairs (the API sends dense daily counts). */
+export function releaseDayPairs(d: ReleaseDays | null): [string, number][] {
+  if (!d || d.first === null) return []
+  const start = Date.parse(`${d.first}T00:00:00Z`)
+  const pairs: [string, number][] = []
+  d.counts.forEach((n, i) => {
+    if (n > 0) pairs.push([new Date(start + i * 86_400_000).toISOString().slice(0, 10), n])
+  })
+  return pairs
+}
+
 /** The big time chart: songs released per day on a time axis with zoom (inside + slider). */
 export function releaseTimelineOption(d: ReleaseDays | null): Option | null {
-  if (!d || d.days.length === 0) return null
+  const days = releaseDayPairs(d)
+  if (days.length === 0) return null
   return {
     ...TRANSPARENT,
     color: [PALETTE[0]],
@@ -185,22 +197,23 @@ export function releaseTimelineOption(d: ReleaseDays | null): Option | null {
     xAxis: { type: 'time' },
     yAxis: { type: 'value', name: '首/天', minInterval: 1 },
     dataZoom: [{ type: 'inside', start: 0, end: 100 }, { type: 'slider', height: 18, bottom: 8 }],
-    series: [{ type: 'bar', name: '当日发行', data: d.days, barMaxWidth: 6, large: true }],
+    series: [{ type: 'bar', name: '当日发行', data: days, barMaxWidth: 6, large: true }],
   }
 }
 
 /** The year with most releases in `days` (the calendar's default year), or null. */
 export function busiestYear(d: ReleaseDays | null): number | null {
-  if (!d || d.days.length === 0) return null
+  const days = releaseDayPairs(d)
+  if (days.length === 0) return null
   const perYear = new Map<number, number>()
-  for (const [day, n] of d.days) perYear.set(Number(day.slice(0, 4)), (perYear.get(Number(day.slice(0, 4))) ?? 0) + n)
+  for (const [day, n] of days) perYear.set(Number(day.slice(0, 4)), (perYear.get(Number(day.slice(0, 4))) ?? 0) + n)
   return [...perYear.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]![0]
 }
 
 /** Calendar heatmap of releases per day in one year; null when that year has none. */
 export function calendarOption(d: ReleaseDays | null, year: number | null): Option | null {
   if (!d || year === null) return null
-  const data = d.days.filter(([day]) => day.startsWith(`${year}-`))
+  const data = releaseDayPairs(d).filter(([day]) => day.startsWith(`${year}-`))
   if (data.length === 0) return null
   const max = Math.max(...data.map(([, n]) => n))
   return {
