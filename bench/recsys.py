@@ -55,7 +55,9 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def machine() -> str:
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average {load} at start")
 
 
 def log(message: str) -> None:
@@ -256,6 +258,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller tuning grids for the kNN baselines")
     parser.add_argument("--datasets", default="30music,playlists", help="comma-separated: 30music, playlists")
     parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--train-events", type=int, default=None, help="events for the GRU speed run (default --events)")
     parser.add_argument("--songs", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
@@ -265,7 +268,7 @@ def main() -> None:
         methods = args.methods.split(",") if args.methods else None
         report["quality"] = quality(methods, args.datasets.split(","), args.valid_cases, args.quick)
     if not args.skip_speed:
-        report["training"] = speed_training(args.events)
+        report["training"] = speed_training(args.train_events or args.events)
         print("GRU training:", json.dumps(report["training"]))
         report["itemcf"] = speed_itemcf(args.events)
         print("ItemCF rebuild:", json.dumps(report["itemcf"]))

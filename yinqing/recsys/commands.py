@@ -76,7 +76,10 @@ def evaluate(train_files, test_file, fmt, methods, valid_cases, as_json) -> None
 
 @click.command("recsys")
 @click.option("--epochs", default=None, type=int, help="GRU epochs (default: the tuned setting)")
-def train_recsys(epochs: int | None) -> None:
+@click.option("--if-due", is_flag=True,
+              help="only when no model exists or enough new feedback arrived; too little data is not an error "
+                   "(for `make run`: after the crawl, before serving)")
+def train_recsys(epochs: int | None, if_due: bool) -> None:
     """Train the recommenders on the app's database and publish a new model version."""
     from yinqing.config import Settings
     from yinqing.db import make_engine, make_sessionmaker, session_scope
@@ -85,6 +88,13 @@ def train_recsys(epochs: int | None) -> None:
 
     settings = Settings.from_env()
     factory = make_sessionmaker(make_engine(settings.database_url))
+    if if_due:
+        with session_scope(factory) as session:
+            if not recommend.needs_retraining(session, settings.model_dir / "recsys"):
+                has_model = recommend.model_info(settings.model_dir / "recsys") is not None
+                click.echo("推荐模型已是最新 / recommender model is up to date" if has_model
+                           else "还没有交互数据，跳过训练 / no interactions yet: nothing to train")
+                return
     with click.progressbar(length=100, label="训练推荐模型 / training recommenders") as bar:
         done = [0]
 
@@ -100,5 +110,8 @@ def train_recsys(epochs: int | None) -> None:
             with session_scope(factory) as session:
                 result = recommend.train_models(session, settings.model_dir / "recsys", progress, epochs=epochs)
         except ServiceError as exc:
+            if if_due:
+                click.echo(f"\n跳过训练 / training skipped: {exc.message}")
+                return
             raise click.ClickException(exc.message) from exc
     click.echo(json.dumps(result, ensure_ascii=False, default=str))
