@@ -98,7 +98,10 @@ def report(summary: dict, requests_made: int, bare_seconds: float) -> None:
     seconds = summary["seconds"]
     items = sum(v for k, v in summary["written"].items() if k != "mark")
     parse, write = summary["time"].get("parse", 0.0), summary["time"].get("write", 0.0)
+    # Parsing and writing run in the crawler's one reactor thread; the rest of the wall time is
+    # fetching (HTTP and Scrapy's engine around it).
     fetch = max(seconds - parse - write, 0.0)
+    latency = summary["time"].get("download_latency_sum", 0.0) / max(requests_made, 1)
     crawl_rps, bare_rps = requests_made / seconds, requests_made / bare_seconds
     print("\nmachine: 2-core CPU, 24 GiB, no GPU; stand-in and clients on one host (loopback)")
     print(f"requests: {requests_made} (retries {summary['retries']}); rows written: {summary['written']}")
@@ -106,7 +109,8 @@ def report(summary: dict, requests_made: int, bare_seconds: float) -> None:
     print(f"bare client: {bare_seconds:8.1f} s  {bare_rps:8.1f} req/s  (baseline: same URLs, {CONCURRENCY} threads)")
     print(f"crawler / bare client: {crawl_rps / bare_rps:.2f}x the baseline's request rate")
     print(f"time split: fetching {fetch:.1f} s ({fetch / seconds:.0%}), parsing {parse:.1f} s "
-          f"({parse / seconds:.0%}), writing {write:.1f} s ({write / seconds:.0%})")
+          f"({parse / seconds:.0%}), writing {write:.1f} s ({write / seconds:.0%}); "
+          f"mean download latency {latency * 1000:.1f} ms")
     print(json.dumps(summary, ensure_ascii=False))
 
 

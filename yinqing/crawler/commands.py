@@ -152,9 +152,10 @@ def _seeds(folder: Path) -> dict:
 
 
 def commented_seed_playlists(folder: Path, seeds: list[int]) -> list[int]:
-    """For each song the mirror holds comments for, the first seed playlist that has it.
+    """For each song the mirror holds comments or a lyric for, the smallest seed playlist that has it.
 
-    The default first start crawls these besides the charts, so the comment analyses have data.
+    The default first start crawls these besides the charts, so the comment analyses and the
+    lyric views have data.
     """
     wanted: set[int] = set()
     with (folder / "comments.jsonl").open(encoding="utf-8") as fh:
@@ -162,6 +163,9 @@ def commented_seed_playlists(folder: Path, seeds: list[int]) -> list[int]:
             found = re.match(r'\{"songId": (\d+)', line)
             if found:
                 wanted.add(int(found.group(1)))
+    if (folder / "lyrics.jsonl").exists():
+        with (folder / "lyrics.jsonl").open(encoding="utf-8") as fh:
+            wanted.update(json.loads(line).get("id") for line in fh if line.strip())
     tracks: dict[int, set[int]] = {}
     seed_set = set(seeds)
     with (folder / "playlists.jsonl").open(encoding="utf-8") as fh:
@@ -170,10 +174,11 @@ def commented_seed_playlists(folder: Path, seeds: list[int]) -> list[int]:
             if playlist["id"] in seed_set:
                 tracks[playlist["id"]] = {t["id"] for t in playlist.get("trackIds") or []}
     chosen = []
-    for song_id in sorted(wanted):
-        first = next((p for p in seeds if song_id in tracks.get(p, ())), None)
-        if first is not None and first not in chosen:
-            chosen.append(first)
+    for song_id in sorted(i for i in wanted if i):
+        holding = [p for p in seeds if song_id in tracks.get(p, ())]
+        smallest = min(holding, key=lambda p: len(tracks[p]), default=None)
+        if smallest is not None and smallest not in chosen:
+            chosen.append(smallest)
     return chosen
 
 

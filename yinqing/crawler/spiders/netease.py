@@ -34,6 +34,7 @@ class NeteaseSpider(scrapy.Spider):
         self.state = CrawlState(self.spec.database_url, self.spec.run_key)
         self.requested: set[str] = set()
         self.parse_seconds = 0.0
+        self.fetch_seconds = 0.0  # summed download latency (requests overlap, so it exceeds wall time)
 
     # --- requests -----------------------------------------------------------------------------
 
@@ -127,14 +128,13 @@ class NeteaseSpider(scrapy.Spider):
 
         def wrapper(self, response):
             started = time.perf_counter()
-            batch = ItemBatch()
+            self.fetch_seconds += response.meta.get("download_latency", 0.0)
+            batch, requests = ItemBatch(), []
             try:
                 body = self.body(response)
-                for out in parse(self, response, body):
-                    if isinstance(out, scrapy.Request):
-                        yield out
-                    else:
-                        batch.items.append(out)
+                outputs = list(parse(self, response, body))
+                requests = [o for o in outputs if isinstance(o, scrapy.Request)]
+                batch.items = [o for o in outputs if not isinstance(o, scrapy.Request)]
             except P.ApiError as exc:
                 self.api_error(response, exc)
             except (ValueError, UnicodeDecodeError):
@@ -143,8 +143,8 @@ class NeteaseSpider(scrapy.Spider):
             except (TypeError, AttributeError, KeyError) as exc:
                 self.problems.add("bad_shape")
                 self.logger.warning("unexpected body shape from %s: %r", response.url, exc)
-            finally:
-                self.parse_seconds += time.perf_counter() - started
+            self.parse_seconds += time.perf_counter() - started
+            yield from requests
             if batch.items:
                 yield batch
         wrapper.__name__ = parse.__name__
@@ -268,6 +268,7 @@ class NeteaseSpider(scrapy.Spider):
         for what, n in self.problems.counts.items():
             stats.set_value(f"yinqing/problems/{what}", n)
         stats.set_value("yinqing/time/parse", round(self.parse_seconds, 3))
+        stats.set_value("yinqing/time/download_latency_sum", round(self.fetch_seconds, 3))
         stats.set_value("yinqing/resumed", self.state.resumed)
         self.state.close()
 
