@@ -272,6 +272,8 @@ def run_backend(backend: str, args) -> None:
             "song page": [f"/api/songs/{rng.choice(ids)}" for _ in range(200)],
         }
         results = {name: measure(server, paths, args.requests) for name, paths in mixes.items()}
+        # Other work on the machine inflates every figure; the ratios to /api/health absorb part of it.
+        print("load average (1, 5, 15 min) after the timing: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         base = results["health (baseline)"]
         print(f"{'endpoint':<18} {'p50 ms':>8} {'p99 ms':>8} {'p50 / health':>13} {'req/s (4 thr)':>14} "
               f"{'req/s / health':>15}")
