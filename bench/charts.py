@@ -153,7 +153,8 @@ def measure(http: requests.Session, url: str, n: int) -> tuple[float, float, flo
 
 ENDPOINTS = [
     "filters", "overview", "releases", "releases?granularity=month", "release-days", "durations", "album-sizes", "tags",
-    "heat", "heat?by=album&metric=comments", "hot-artists", "copyright", "covers", "scatter", "sentiment",
+    "heat", "heat?by=album&metric=comments&limit=15", "hot-artists", "copyright", "covers", "scatter",
+    "scatter?x=duration&limit=800", "sentiment",
     "wordcloud?source=lyrics", "wordcloud?source=comments", "wordcloud?source=comments&sentiment=negative",
     # Filtered: live SQL on every request.
     "releases?year_from=2005&year_to=2015", "durations?artist_id=7", "heat?year_from=2000&year_to=2010",

@@ -549,15 +549,19 @@ CHARTS: dict[str, Callable[..., dict]] = {
     "copyright": copyright_shares, "covers": covers, "scatter": popularity_scatter, "sentiment": sentiment,
 }
 
-# The unfiltered charts the dashboard opens with, warmed by refresh_stats.
+# The unfiltered charts the dashboard and the analysis pages ask for (their parameters exactly),
+# warmed by refresh_stats so no visitor waits for a cold aggregate.
 WARM_CHARTS: list[tuple[str, dict]] = [
     ("filters", {}), ("overview", {}), ("releases", {"granularity": "year"}), ("releases", {"granularity": "month"}),
-    ("release_days", {}), ("durations", {}), ("album_sizes", {}), ("tags", {}),
+    ("release_days", {}), ("durations", {}), ("album_sizes", {}), ("tags", {}), ("copyright", {}), ("covers", {}),
     ("heat", {"by": "artist", "metric": "popularity", "limit": 10}),
-    ("heat", {"by": "album", "metric": "popularity", "limit": 10}),
-    ("heat", {"by": "artist", "metric": "comments", "limit": 10}),
-    ("hot_artists", {"limit": 5, "metric": "songs"}), ("copyright", {}), ("covers", {}),
-    ("scatter", {"x": "comments", "limit": 1000}), ("sentiment", {"limit": 10}),
+    *[("heat", {"by": by, "metric": metric, "limit": 15})
+      for by in ("artist", "album") for metric in ("popularity", "comments")],
+    ("hot_artists", {"limit": 5, "metric": "songs"}), ("hot_artists", {"limit": 8, "metric": "songs"}),
+    ("hot_artists", {"limit": 8, "metric": "popularity"}),
+    ("scatter", {"x": "comments", "limit": 1000}), ("scatter", {"x": "duration", "limit": 800}),
+    ("scatter", {"x": "comments", "limit": 1500}),
+    ("scatter", {"x": "duration", "limit": 1500}), ("sentiment", {"limit": 10}), ("sentiment", {"limit": 15}),
 ]
 
 
