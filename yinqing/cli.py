@@ -136,5 +136,9 @@ from yinqing.catalog_commands import search_index as _search_index  # noqa: E402
 
 main.add_command(_search_index)
 
+from yinqing.stats_commands import stats as _stats_commands  # noqa: E402
+
+main.add_command(_stats_commands)
+
 if __name__ == "__main__":
     main()

@@ -377,3 +377,20 @@ def test_filtered_cache_is_bounded(monkeypatch):
         stats._filtered_put(("k", i), {"i": i})
     assert list(stats._FILTERED) == [("k", 2), ("k", 3), ("k", 4)]
     assert stats._filtered_get(("k", 0)) is None and stats._filtered_get(("k", 4)) == {"i": 4}
+
+
+def test_cli_refresh_rebuilds_song_stats(db_url, session, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from yinqing.cli import main
+    from yinqing.models import SongStats
+
+    session.add_all([Song(id=1, name="晴天", publish_time=datetime(2003, 7, 31, 16)), Song(id=2, is_partial=True)])
+    session.commit()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("YINQING_INSTANCE_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, ["stats", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "refreshed 2 songs" in result.output
+    row = session.get(SongStats, 1)
+    assert (row.release_year, row.release_month, row.release_day) == (2003, 8, 20030801)
