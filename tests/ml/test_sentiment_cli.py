@@ -91,6 +91,7 @@ def test_analyse_job_labels_pending_comments_and_relabels_for_a_new_model(sessio
     session.commit()
     result = jobs.analyse_comments_task.call_local(job.id, 4)
     assert result["labelled"] == 25
+    session.rollback()  # a new transaction: MySQL would otherwise keep its old snapshot
     session.expire_all()
     assert session.get(Job, job.id).status == "done"
     clf = load_classifier()
@@ -103,6 +104,7 @@ def test_analyse_job_labels_pending_comments_and_relabels_for_a_new_model(sessio
 
     newer = _Renamed(clf, "linear-next")
     assert jobs.analyse_comments(lambda *_: None, 10, classifier=newer)["labelled"] == 25
+    session.rollback()  # a new transaction: MySQL would otherwise keep its old snapshot
     session.expire_all()
     assert {c.sentiment_model for c in session.scalars(select(Comment))} == {"linear-next"}
 
@@ -113,6 +115,7 @@ def test_analyse_command_runs_in_the_foreground(session, db_url, monkeypatch):
     result = CliRunner().invoke(main, ["analyse", "comments", "--batch-size", "1"])
     assert result.exit_code == 0, result.output
     assert '"labelled": 2' in result.output
+    session.rollback()  # a new transaction: MySQL would otherwise keep its old snapshot
     session.expire_all()
     assert all(c.sentiment_label for c in session.scalars(select(Comment)))
 

@@ -153,7 +153,7 @@ def choose_band(clf: SentimentClassifier, texts: list[str], labels: list[str]) -
         pred = ["neu" if abs(p - 0.5) <= half else ("pos" if p > 0.5 else "neg") for p in probs]
         score = classification_metrics(pred, labels, ["neg", "neu", "pos"])["macro_f1"]
         if score > best[0] + 1e-9:
-            best = (score, (round(0.5 - half, 3), round(0.5 + half, 3)))
+            best = (score, (round(0.5 - float(half), 3), round(0.5 + float(half), 3)))
     return best[1]
 
 

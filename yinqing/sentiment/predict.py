@@ -10,6 +10,7 @@ removal moves the probability most, with the signed change.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -108,7 +109,9 @@ class SentimentClassifier:
         path.parent.mkdir(parents=True, exist_ok=True)
         state = {k: v.detach().to(torch.float16) if v.is_floating_point() else v
                  for k, v in self.module.state_dict().items()}
-        torch.save({"format": FORMAT, "config": self.cfg.to_dict(), "meta": self.meta, "state": state}, path)
+        # Plain JSON types only, so the file loads with torch.load(weights_only=True).
+        meta = json.loads(json.dumps(self.meta, default=float))
+        torch.save({"format": FORMAT, "config": self.cfg.to_dict(), "meta": meta, "state": state}, path)
         return path
 
 

@@ -7,6 +7,7 @@ n-grams (no vocabulary to store, no per-call segmentation).
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 import zlib
@@ -79,4 +80,5 @@ def words(text: str) -> list[str]:
     """jieba words of a text (used for explanations and word clouds, not for scoring)."""
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on stderr
     return [w for w in jieba.lcut(text) if w.strip()]
