@@ -161,3 +161,20 @@ def test_one_song_catalogue(client, make_user, app, settings):
         assert r.status_code == 200 and r.get_json()["items"] == []
     with app.extensions["yinqing"]["sessionmaker"]() as s, pytest.raises(recommend.Conflict):
         recommend.train_models(s, settings.model_dir / "recsys")
+
+
+def test_big_catalogues_build_in_the_background_and_serve_meanwhile(client, make_user, world, monkeypatch):
+    import time
+
+    monkeypatch.setattr(recommend, "SYNC_REBUILD", 0)  # treat this catalogue as a big one
+    _user, h = make_user()
+    _heart(client, h, world["a"][0])
+    first = client.get("/api/recommend?algorithm=itemcf&k=3", headers=h).get_json()
+    assert len(first["items"]) == 3  # popular songs while the models build
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        result = client.get("/api/recommend?algorithm=itemcf&k=3", headers=h).get_json()
+        if set(_ids(result)) == set(world["a"][1:4]):
+            break
+        time.sleep(0.2)
+    assert set(_ids(result)) == set(world["a"][1:4])

@@ -181,7 +181,10 @@ def _rebuild_in_background(state: _Models, bind, signature: tuple) -> None:
         finally:
             state.rebuilding = False
 
-    state.rebuilding = True
+    with state.lock:  # one rebuild at a time, however many requests notice the change
+        if state.rebuilding:
+            return
+        state.rebuilding = True
     threading.Thread(target=work, daemon=True, name="yinqing-knn-rebuild").start()
 
 
@@ -196,13 +199,20 @@ def knn_models(session: Session, model_dir: Path) -> _Models:
     signature = _signature(session)
     fresh = state.signature == signature
     recent = time.monotonic() - state.built_at < KNN_REFRESH_S
-    if state.feedback is not None and (fresh or recent or state.rebuilding):
+    if state.rebuilding or (state.feedback is not None and (fresh or recent)):
         return state
-    if state.feedback is not None and state.feedback.n_events > SYNC_REBUILD:
+    size = state.feedback.n_events if state.feedback is not None else _interaction_count(session)
+    if size > SYNC_REBUILD:
+        # Until the first build is done, ``feedback`` stays None and callers fall back.
         _rebuild_in_background(state, session.get_bind(), signature)
         return state
     _build_knn(state, load_feedback(session), signature)
     return state
+
+
+def _interaction_count(session: Session) -> int:
+    return sum(session.scalar(select(func.count()).select_from(table)) or 0
+               for table in (PlaylistTrack, Rating, Play))
 
 
 def _current_version(model_dir: Path) -> tuple[str | None, float]:
@@ -414,7 +424,11 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
         else:
             algorithm_used = algorithm
         if not items:
-            items = _cf_items(knn_models(session, model_dir), algorithm_used, history, exclude, k)
+            state = knn_models(session, model_dir)
+            if state.feedback is None:
+                message = "推荐模型正在构建中，先为你推荐热门歌曲 / models are being built: popular songs for now"
+            else:
+                items = _cf_items(state, algorithm_used, history, exclude, k)
     if len(items) < k:
         taken = exclude | {s for s, _ in items}
         items += _taste_fill(session, history, taken, k - len(items))
@@ -456,7 +470,7 @@ def similar_songs(session: Session, song_id: int, k: int, model_dir: Path, user_
     if session.get(Song, song_id) is None:
         raise NotFound("歌曲不存在 / song not found")
     state = knn_models(session, model_dir)
-    idx = state.feedback.songs.index(song_id)
+    idx = state.feedback.songs.index(song_id) if state.feedback is not None else -1
     items = [(int(state.feedback.songs.ids[j]), "经常一起出现在歌单里")
              for j, _ in state.itemcf.neighbours_of(idx, k)] if idx >= 0 else []
     if len(items) < k:
