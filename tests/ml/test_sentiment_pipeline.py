@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import json
 
+from click.testing import CliRunner
+
+from yinqing.cli import main
+from yinqing.sentiment import load_classifier
 from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
 from yinqing.sentiment.train import TrainOptions
 
@@ -59,3 +63,22 @@ def test_recipe_trains_compares_and_reports(tmp_path):
         assert 0.0 <= metrics[split]["accuracy"] <= 1.0
     assert metrics["music_test"]["n"] == 5
     assert clf.meta["neutral_band"][0] <= 0.5 <= clf.meta["neutral_band"][1]
+
+
+def test_train_command_writes_a_loadable_model_and_report(tmp_path, monkeypatch):
+    shared, _labels = tiny_shared(tmp_path)
+    monkeypatch.setenv("YINQING_SHARED_DATA", str(shared))
+    out, report = tmp_path / "model.pt", tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["train", "sentiment", "--kinds", "linear", "--out", str(out),
+                                       "--report", str(report), "--keep-candidates", str(tmp_path / "cands")])
+    assert result.exit_code == 0, result.output
+    clf = load_classifier(out)
+    assert clf.version.startswith("linear-") and len(clf.version.split("-")[-1]) == 8
+    assert json.loads(report.read_text())["default"] == "linear"
+    assert (tmp_path / "cands" / "linear.pt").is_file()
+
+
+def test_train_command_without_data_says_where_it_looked(tmp_path, monkeypatch):
+    monkeypatch.setenv("YINQING_SHARED_DATA", str(tmp_path / "nothing"))
+    result = CliRunner().invoke(main, ["train", "sentiment", "--out", str(tmp_path / "m.pt")])
+    assert result.exit_code != 0 and "training data not found" in result.output

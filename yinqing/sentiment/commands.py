@@ -43,8 +43,12 @@ def train_sentiment(out: str | None, kinds: str, report: str | None, keep_candid
         raise click.ClickException(f"training data not found under {shared} (set YINQING_SHARED_DATA)")
     with click.progressbar(length=1000, label="training") as bar:
         def progress(message: str, fraction: float) -> None:
+            # Each model (and each self-training round) starts again from 0.
             bar.label = message
-            bar.update(int(fraction * 1000) - bar.pos)
+            target = int(fraction * 1000)
+            if target < bar.pos:
+                bar.pos = 0
+            bar.update(target - bar.pos)
 
         keep = Path(keep_candidates) if keep_candidates else None
         clf, metrics = train_and_compare(shared, recipe, progress, keep_dir=keep)
