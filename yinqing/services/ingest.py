@@ -25,8 +25,6 @@ from yinqing.models import (Album, Artist, Comment, CrawlUnit, Lyric, Playlist, 
 from yinqing.models.types import utcnow
 from yinqing.services.search import refresh_search_index
 
-# Columns of each kind that are links, not columns of the table.
-LINK_FIELDS = {"song": ("artist_ids",), "playlist": ("track_ids",)}
 CHUNK = 500
 
 
@@ -118,7 +116,7 @@ def _upsert_chunk(session: Session, table: Table, rows: list[dict], keys: tuple[
     session.execute(stmt, rows)
 
 
-def _stubs(table: Table, ids: Iterable[int], extra: dict | None = None) -> list[dict]:
+def _stubs(ids: Iterable[int], extra: dict | None = None) -> list[dict]:
     return [{"id": i, **(extra or {})} for i in dict.fromkeys(ids) if i]
 
 
@@ -136,13 +134,13 @@ def ingest_items(session: Session, items: Iterable[Any]) -> Counter:
     artists = [_row(i) for i in by_kind.get("artist", [])]
 
     artist_ids = [a for s in songs for a in s.get("artist_ids") or []] + [a["artist_id"] for a in albums]
-    written["artist"] = upsert_rows(session, Artist.__table__, _stubs(Artist.__table__, artist_ids) + artists, ("id",))
+    written["artist"] = upsert_rows(session, Artist.__table__, _stubs(artist_ids) + artists, ("id",))
     album_ids = [s["album_id"] for s in songs]
-    written["album"] = upsert_rows(session, Album.__table__, _stubs(Album.__table__, album_ids) + albums, ("id",))
+    written["album"] = upsert_rows(session, Album.__table__, _stubs(album_ids) + albums, ("id",))
     song_refs = [t for p in playlists for t in p.get("track_ids") or []]
     song_refs += [c["song_id"] for c in comments] + [x["song_id"] for x in lyrics]
     known = {s["id"] for s in songs}
-    stubs = _stubs(Song.__table__, (i for i in song_refs if i not in known), {"is_partial": True})
+    stubs = _stubs((i for i in song_refs if i not in known), {"is_partial": True})
     written["song"] = upsert_rows(session, Song.__table__, stubs + [_song_row(s) for s in songs], ("id",))
     _replace_song_artists(session, songs)
     refresh_search_index(session, known, artist_ids=[a["id"] for a in artists],
