@@ -40,13 +40,13 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yinqing.config import Settings  # noqa: E402
-from yinqing.recsys.baselines import SequentialRules  # noqa: E402
-from yinqing.recsys.data import TrainData, read_playlists  # noqa: E402
-from yinqing.recsys.evaluate import format_table  # noqa: E402
-from yinqing.recsys.gru import GRU4Rec  # noqa: E402
-from yinqing.recsys.knn import KNN  # noqa: E402
-from yinqing.recsys.train import playlist_splits, run_comparison, sessions_splits  # noqa: E402
+from yinqing.config import Settings
+from yinqing.recsys.baselines import SequentialRules
+from yinqing.recsys.data import TrainData, read_playlists
+from yinqing.recsys.evaluate import format_table
+from yinqing.recsys.gru import GRU4Rec
+from yinqing.recsys.knn import KNN
+from yinqing.recsys.train import playlist_splits, run_comparison, sessions_splits
 
 DATA = Settings().shared_data_dir / "interactions"
 PLAYLIST_FILES = ["music163-mining_songlist2songs.train.txt", "MusicRecSys_ids_all.txt",

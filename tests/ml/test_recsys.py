@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from yinqing.recsys.baselines import Popularity, SequentialRules, SKNN
+from yinqing.recsys.baselines import SKNN, Popularity, SequentialRules
 from yinqing.recsys.data import Events, TrainData, build_train_data, read_playlists, read_sessions
 from yinqing.recsys.evaluate import evaluate_model, make_split, metrics_from_ranks, target_ranks, top_k_sets
 from yinqing.recsys.gru import GRU4Rec

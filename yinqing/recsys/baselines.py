@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,7 +16,7 @@ class Popularity:
 
     name = "Popularity"
 
-    def fit(self, data: TrainData) -> "Popularity":
+    def fit(self, data: TrainData) -> Popularity:
         """Remember the training counts."""
         self.pop = data.item_pop.astype(np.float32)
         return self
@@ -35,7 +35,7 @@ class SequentialRules:
     def __init__(self, window: int = 5, n_last: int = 1, decay: float = 0.5) -> None:
         self.window, self.n_last, self.decay = window, n_last, decay
 
-    def fit(self, data: TrainData) -> "SequentialRules":
+    def fit(self, data: TrainData) -> SequentialRules:
         """Count weighted a -> b successions inside every training sequence."""
         rows, cols, vals = [], [], []
         for gap in range(1, self.window + 1):

@@ -7,9 +7,9 @@ turns them into dense indexes ``0..n-1`` for the models. Unknown ids map to -1.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,21 +28,21 @@ class Events:
         return len(self.items)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[int, int, int, int]]) -> "Events":
+    def from_rows(cls, rows: Iterable[tuple[int, int, int, int]]) -> Events:
         """Build from (user, session, item, time) tuples."""
         arr = np.array(list(rows), dtype=np.int64).reshape(-1, 4)
         return cls(arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].copy(), arr[:, 3].copy())
 
     @classmethod
-    def concat(cls, parts: Sequence["Events"]) -> "Events":
+    def concat(cls, parts: Sequence[Events]) -> Events:
         """Stack several event tables."""
         return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("users", "sessions", "items", "times")))
 
-    def take(self, mask: np.ndarray) -> "Events":
+    def take(self, mask: np.ndarray) -> Events:
         """The rows where ``mask`` is true (or the rows at the given indexes)."""
         return Events(self.users[mask], self.sessions[mask], self.items[mask], self.times[mask])
 
-    def sorted(self) -> "Events":
+    def sorted(self) -> Events:
         """Rows ordered by user, then time, then original order (stable)."""
         order = np.lexsort((np.arange(len(self)), self.times, self.users))
         return self.take(order)
@@ -130,7 +130,7 @@ class IdMap:
         self._index = {int(v): i for i, v in enumerate(self.ids)}
 
     @classmethod
-    def from_ids(cls, raw: Iterable[int]) -> "IdMap":
+    def from_ids(cls, raw: Iterable[int]) -> IdMap:
         """Indexes in order of first appearance."""
         return cls(np.array(list(dict.fromkeys(int(x) for x in raw)), dtype=np.int64))
 

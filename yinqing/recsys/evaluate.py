@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -101,7 +102,7 @@ def top_k_sets(scores: np.ndarray, k: int, pop_order: np.ndarray) -> tuple[np.nd
 
 def metrics_from_ranks(ranks: np.ndarray) -> dict[str, float]:
     """HR@10, HR@20, MRR@20 and NDCG@10 from 1-based ranks (0 or > cutoff = miss)."""
-    hit = lambda k: (ranks > 0) & (ranks <= k)  # noqa: E731
+    hit = lambda k: (ranks > 0) & (ranks <= k)
     safe = np.maximum(ranks, 1)
     return {
         "HR@10": float(hit(10).mean()) if len(ranks) else 0.0,

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -107,12 +107,12 @@ class GRU4Rec:
         self.events_per_second = 0.0
 
     # -- training -----------------------------------------------------------------------
-    def fit(self, data: TrainData, progress: Progress | None = None) -> "GRU4Rec":
+    def fit(self, data: TrainData, progress: Progress | None = None) -> GRU4Rec:
         """Train from scratch on the data's sequences (``train_on``: "sessions" or "users")."""
         with _one_thread():
             return self._fit(data, progress)
 
-    def _fit(self, data: TrainData, progress: Progress | None) -> "GRU4Rec":
+    def _fit(self, data: TrainData, progress: Progress | None) -> GRU4Rec:
         torch.manual_seed(self.seed)
         rng = np.random.default_rng(self.seed)
         self.n_items = data.n_items
@@ -243,7 +243,7 @@ class GRU4Rec:
         return buf.getvalue()
 
     @classmethod
-    def from_bytes(cls, blob: bytes) -> "GRU4Rec":
+    def from_bytes(cls, blob: bytes) -> GRU4Rec:
         """Load a model written by ``to_bytes``."""
         saved = torch.load(io.BytesIO(blob), weights_only=True)
         params = saved["params"]

@@ -8,7 +8,7 @@ row and the top-k most similar rows vote for their items. Both use ``cosine_topk
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -118,7 +118,7 @@ class KNN:
     def name(self) -> str:
         return "ItemKNN" if self.direction == "item" else ("SKNN" if self.rows == "sessions" else "UserKNN")
 
-    def fit(self, data: TrainData) -> "KNN":
+    def fit(self, data: TrainData) -> KNN:
         """Build the row x item matrix and, for items, the top-k similarity graph."""
         self.n_items = data.n_items
         self.matrix = data.session_items() if self.rows == "sessions" else data.user_items.tocsr()

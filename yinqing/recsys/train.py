@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from yinqing.recsys.baselines import Popularity, SequentialRules, SKNN
+from yinqing.recsys.baselines import SKNN, Popularity, SequentialRules
 from yinqing.recsys.data import Events
 from yinqing.recsys.evaluate import EvalSplit, evaluate_model, grid, make_split, tune
 from yinqing.recsys.gru import GRU4Rec

@@ -19,9 +19,10 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import func, select
@@ -152,7 +153,7 @@ class _Models:
     checked_at: float = -1e9
     gru_version: str | None = None
     gru_mtime: float = -1.0
-    gru: "GRU4Rec | None" = None
+    gru: GRU4Rec | None = None
     gru_songs: IdMap | None = None
 
 
@@ -294,7 +295,7 @@ def train_models(session: Session, model_dir: Path, progress: Progress | None = 
             "sequences": len(feedback.data.sequences), "events_per_second": round(model.events_per_second)}
 
 
-def _publish(model_dir: Path, model: "GRU4Rec", feedback: Feedback, params: dict) -> str:
+def _publish(model_dir: Path, model: GRU4Rec, feedback: Feedback, params: dict) -> str:
     """Write a new version folder, then switch ``current`` to it atomically; prune old versions."""
     model_dir.mkdir(parents=True, exist_ok=True)
     version = utcnow().strftime("v%Y%m%d-%H%M%S-%f")
