@@ -116,6 +116,7 @@ def test_search_open_play_heart_rate_and_remove(user_page: Page, catalogue):
     expect(tid(page, "result-total")).to_have_text(re.compile(r"共 \d+ 首"))
     card = page.locator(f'[data-testid="song-card"][data-song-id="{target["id"]}"]')
     expect(card).to_be_visible()
+    expect(page.locator(".results > .el-loading-mask")).to_have_count(0)
     shot(page, "02-search-zjl")
 
     card.locator('[data-testid="song-title"]').click()
@@ -183,6 +184,7 @@ def test_home_artist_album_and_card_heart(user_page: Page, catalogue):
     shot(page, "06-artist")
     tid(page, "song-card").first.locator(".song-card__album a").click()
     expect(tid(page, "album-name")).to_be_visible()
+    expect(page.locator(".el-loading-mask")).to_have_count(0)
     shot(page, "07-album")
     page.goto("/songs/1")
     expect(tid(page, "song-page")).to_contain_text("歌曲不存在")
