@@ -67,12 +67,37 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"database at revision {revision}: {_safe_url(settings.database_url)}")
 
 
+BOOTSTRAP_STEPS = (
+    ("crawl", "first-start", {}),
+    ("analyse", "comments", {}),
+    ("stats", "refresh", {}),
+    ("train", "recsys", {"if_due": True}),
+)
+
+
 @main.command()
-def bootstrap() -> None:
-    """First start: bring the database up to date (later steps: crawl, label, train)."""
+@click.pass_context
+def bootstrap(ctx: click.Context) -> None:
+    """First start, run by `make run`: migrate, crawl an empty database, label the comments,
+    precompute the dashboard, train the recommenders when no current model exists.
+
+    Every step is a no-op when its work is already done, so a second start is quick. A failing
+    step is reported and the next one still runs: the app is served either way.
+    """
     from yinqing.migrate import upgrade
 
     upgrade(Settings.from_env().database_url)
+    for group_name, command_name, params in BOOTSTRAP_STEPS:
+        group = main.get_command(ctx, group_name)
+        command = group.get_command(ctx, command_name)
+        click.secho(f"== yinqing {group_name} {command_name}", bold=True)
+        try:
+            ctx.invoke(command, **params)
+        except SystemExit as exc:
+            if exc.code:
+                click.secho(f"step '{group_name} {command_name}' stopped (exit {exc.code})", fg="yellow")
+        except Exception as exc:  # report, keep starting: a later step or a retry can still work
+            click.secho(f"step '{group_name} {command_name}' failed: {exc}", fg="yellow")
 
 
 @main.group()

@@ -95,8 +95,10 @@ def analyse_comments(progress: Progress, batch_size: int = 1000, classifier=None
 
 @huey.task()
 def analyse_comments_task(job_id: int, batch_size: int = 1000) -> dict | None:
-    """Background job (kind "analyse"): label unlabelled comments; queued after each crawl."""
-    return run_job(job_id, lambda progress: analyse_comments(progress, batch_size))
+    """Background job (kind "analyse"): label unlabelled comments, then refresh the dashboard;
+    queued after each crawl that wrote comments."""
+    return run_job(job_id, lambda progress: {**analyse_comments(progress, batch_size),
+                                             "stats": refresh_dashboard()})
 
 
 def enqueue_analyse_comments(user_id: int | None = None, batch_size: int = 1000) -> int:
@@ -135,11 +137,27 @@ def crawl(spec_json: str, job_id: int) -> dict:
 
 @huey.task()
 def crawl_task(job_id: int, spec_json: str) -> dict | None:
-    """Background job (kind "crawl"): crawl NetEase, then queue the comment sentiment analysis."""
-    result = run_job(job_id, lambda progress: crawl(spec_json, job_id))
+    """Background job (kind "crawl"): crawl NetEase, then refresh the dashboard — through the
+    comment sentiment analysis when the crawl wrote comments (it refreshes when it is done)."""
+
+    def work(progress: Progress) -> dict:
+        summary = crawl(spec_json, job_id)
+        if not summary.get("written", {}).get("comment"):
+            summary["stats"] = refresh_dashboard()
+        return summary
+
+    result = run_job(job_id, work)
     if result and result.get("written", {}).get("comment"):
         enqueue_analyse_comments()
     return result
+
+
+def refresh_dashboard() -> dict:
+    """Rebuild the dashboard's precomputed tables after new data or new labels."""
+    from yinqing.services.stats import refresh_stats
+
+    with session_scope(sessions()) as s:
+        return refresh_stats(s, Settings.from_env().shared_data_dir / "stopwords")
 
 
 

@@ -91,6 +91,7 @@ def test_analyse_job_labels_pending_comments_and_relabels_for_a_new_model(sessio
     session.commit()
     result = jobs.analyse_comments_task.call_local(job.id, 4)
     assert result["labelled"] == 25
+    assert result["stats"]["songs"] == 1  # the dashboard's tables were refreshed after labelling
     session.rollback()  # a new transaction: MySQL would otherwise keep its old snapshot
     session.expire_all()
     assert session.get(Job, job.id).status == "done"
