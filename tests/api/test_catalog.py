@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from catalog_seed import JAY_CHOU, add_comments, add_lyric, seed_catalogue
+from tests.catalog_seed import JAY_CHOU, add_comments, add_lyric, seed_catalogue
 from sqlalchemy import select
 
 from yinqing.models import Song, SongSearch

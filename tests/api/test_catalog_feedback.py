@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from catalog_seed import seed_catalogue
+from tests.catalog_seed import seed_catalogue
 from sqlalchemy import func, select
 
 from yinqing.models import Play, Rating

@@ -4,7 +4,7 @@ cold start and onboarding, 不感兴趣, similar songs, model versions and bad i
 from __future__ import annotations
 
 import pytest
-from catalog_seed import seed_catalogue
+from tests.catalog_seed import seed_catalogue
 
 from yinqing.models import Playlist, PlaylistTrack
 from yinqing.services import recommend

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from crawler_helpers import assert_consistent, count
+from tests.crawler.crawler_helpers import assert_consistent, count
 from yinqing.cli import main
 from yinqing.config import REPO_ROOT
 from yinqing.crawler.commands import commented_seed_playlists

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from crawler_helpers import assert_consistent, comment_keys, count, is_full, stored_comment_keys
+from tests.crawler.crawler_helpers import assert_consistent, comment_keys, count, is_full, stored_comment_keys
 from yinqing.models import Album, Artist, Comment, Lyric, Playlist, PlaylistTrack, Song
 
 LYRIC_PLAYLIST = 605415618   # old-route playlist whose tracks carry lyrics in the mirror

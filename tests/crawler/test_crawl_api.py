@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from crawler_helpers import count
+from tests.crawler.crawler_helpers import count
 from yinqing import jobs
 from yinqing.models import Song, User
 from yinqing.services import jobs as job_records

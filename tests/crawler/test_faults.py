@@ -15,7 +15,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from crawler_helpers import assert_consistent, comment_keys, count, stored_comment_keys
+from tests.crawler.crawler_helpers import assert_consistent, comment_keys, count, stored_comment_keys
 from yinqing.config import REPO_ROOT
 from yinqing.crawler.settings import CrawlSpec
 from yinqing.models import Comment, CrawlUnit, Lyric, Playlist, PlaylistTrack, Song

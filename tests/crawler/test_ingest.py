@@ -10,7 +10,7 @@ from yinqing.crawler.items import AlbumItem, ArtistItem, CommentItem, LyricItem,
 from yinqing.models import Album, Artist, Comment, Lyric, Playlist, PlaylistTrack, Song, SongArtist
 from yinqing.services.ingest import catalogue_counts, ingest_items
 
-from crawler_helpers import count
+from tests.crawler.crawler_helpers import count
 
 
 def full_song(**over) -> SongItem:

@@ -15,7 +15,7 @@ import json
 import re
 
 import pytest
-from conftest import ARTIFACTS, SHARED_DATA, start_server
+from tests.conftest import ARTIFACTS, SHARED_DATA, start_server
 from playwright.sync_api import Page
 
 from yinqing.config import REPO_ROOT

@@ -13,7 +13,7 @@ import wave
 
 import pytest
 import requests
-from catalog_seed import JAY_CHOU, add_comments, add_lyric, mirror_songs, seed_catalogue
+from tests.catalog_seed import JAY_CHOU, add_comments, add_lyric, mirror_songs, seed_catalogue
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 import requests
-from catalog_seed import mirror_songs, seed_catalogue
+from tests.catalog_seed import mirror_songs, seed_catalogue
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
