@@ -16,17 +16,46 @@ import scipy.sparse as sp
 from yinqing.recsys.data import TrainData
 
 
-def topk_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Keep the k largest entries of each row of a sparse matrix."""
-    m = m.tocsr()
-    counts = np.diff(m.indptr)
+def _row_ids(indptr: np.ndarray) -> np.ndarray:
+    """The row index of every stored entry of a CSR matrix."""
+    return np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+
+
+def _exact_topk(rows: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest values of each row (entries grouped by row, ascending)."""
+    order = np.lexsort((-vals, rows))
+    first = np.searchsorted(rows[order], rows[order], side="left")
+    return np.sort(order[np.arange(len(order)) - first < k])
+
+
+def _topk_entries(rows: np.ndarray, vals: np.ndarray, n_rows: int, k: int) -> np.ndarray:
+    """Positions of the k largest positive values of each row, in their original order.
+
+    Sorting every entry is what made a 1M-interaction rebuild take minutes. Instead the values
+    are bucketed on a log scale (about 4 % per bucket), a per-row histogram finds the bucket
+    holding each row's k-th largest value, and only the entries at or above it (a little more
+    than k per row) are sorted exactly.
+    """
+    counts = np.bincount(rows, minlength=n_rows)
     if counts.max(initial=0) <= k:
-        return m
-    rows = np.repeat(np.arange(m.shape[0]), counts)
-    order = np.lexsort((-m.data, rows))
-    rank = np.arange(len(order)) - m.indptr[rows[order]]
-    keep = order[rank < k]
-    return sp.csr_matrix((m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape)
+        return np.arange(len(vals))
+    n_buckets = 512
+    bucket = np.clip(-np.log2(np.maximum(vals, 1e-30)) * 16, 0, n_buckets - 1).astype(np.int64)
+    hist = np.bincount(rows.astype(np.int64) * n_buckets + bucket, minlength=n_rows * n_buckets)
+    cum = np.cumsum(hist.reshape(n_rows, n_buckets), axis=1)  # entries in buckets <= b (larger values)
+    limit = np.minimum((cum < k).sum(axis=1), n_buckets - 1)  # first bucket reaching k
+    cand = np.flatnonzero(bucket <= limit[rows])
+    keep = _exact_topk(rows[cand], vals[cand], k) if len(cand) else cand
+    return cand[keep]
+
+
+def topk_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Keep the k largest entries of each row of a sparse matrix (positive values)."""
+    m = m.tocsr()
+    rows = _row_ids(m.indptr)
+    keep = _topk_entries(rows, m.data, m.shape[0], k)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=m.shape[0]))])
+    return sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
 
 
 def row_norms(m: sp.csr_matrix) -> np.ndarray:
@@ -49,16 +78,17 @@ def cosine_topk(
     na = row_norms(a)
     parts = []
     for start in range(0, a.shape[0], chunk):
-        prod = (a[start : start + chunk] @ bt).tocoo()
-        denom = na[start + prod.row] * nb[prod.col] + shrink
-        data = (prod.data / np.maximum(denom, 1e-12)).astype(np.float32)
-        keep = data > 0
+        prod = (a[start : start + chunk] @ bt).tocsr()
+        rows = _row_ids(prod.indptr)
+        cols = prod.indices
+        data = (prod.data / np.maximum(na[start + rows] * nb[cols] + shrink, 1e-12)).astype(np.float32)
+        ok = data > 0
         if drop_diagonal:
-            keep &= prod.row + start != prod.col
-        sims = sp.csr_matrix(
-            (data[keep], (prod.row[keep], prod.col[keep])), shape=(prod.shape[0], b.shape[0])
-        )
-        parts.append(topk_per_row(sims, k))
+            ok &= rows + start != cols
+        pos = np.flatnonzero(ok)
+        keep = pos[_topk_entries(rows[pos], data[pos], prod.shape[0], k)]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=prod.shape[0]))])
+        parts.append(sp.csr_matrix((data[keep], cols[keep], indptr), shape=(prod.shape[0], b.shape[0])))
     if not parts:
         return sp.csr_matrix((0, b.shape[0]), dtype=np.float32)
     return sp.vstack(parts).tocsr()
