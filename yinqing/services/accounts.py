@@ -25,6 +25,7 @@ AVATAR_FORMATS = {"PNG", "JPEG", "WEBP"}
 AVATAR_SIZE = 256
 # A 2 MB upload can still declare a huge canvas (a "JPEG bomb"); refuse anything over 40 MP.
 AVATAR_MAX_PIXELS = 40_000_000
+MAX_ID = 2**63 - 1
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps login timing the same for both cases.
@@ -73,7 +74,8 @@ def authenticate(session: Session, username: str, password: str) -> User:
 
 def get_user(session: Session, user_id: int) -> User:
     """The user with this id, or NotFound."""
-    user = session.get(User, user_id)
+    # An id past BIGINT cannot exist, and SQLite overflows on it: answer NotFound before querying.
+    user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None:
         raise NotFound("用户不存在 / user not found")
     return user

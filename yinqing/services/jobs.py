@@ -10,6 +10,7 @@ from yinqing.models.types import utcnow
 from yinqing.services.errors import NotFound
 
 JOB_KINDS = ("crawl", "analyse", "train", "stats")
+MAX_ID = 2**63 - 1
 
 
 def create_job(session: Session, kind: str, params: dict | None = None, user_id: int | None = None) -> Job:
@@ -23,7 +24,8 @@ def create_job(session: Session, kind: str, params: dict | None = None, user_id:
 
 def get_job(session: Session, job_id: int) -> Job:
     """The job with this id, or NotFound."""
-    job = session.get(Job, job_id)
+    # An id past BIGINT cannot exist, and SQLite overflows on it: answer NotFound before querying.
+    job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
     if job is None:
         raise NotFound("任务不存在 / job not found")
     return job
