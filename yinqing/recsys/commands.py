@@ -7,8 +7,6 @@ import sys
 
 import click
 
-from yinqing.recsys.train import METHODS
-
 FORMATS = ("sessions", "playlists")
 
 
@@ -51,16 +49,16 @@ def _database_splits():
 @click.option("--test", "test_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="test file (sessions: the latest slice; playlists: held-out playlists, default 10%)")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="sessions", show_default=True)
-@click.option("--methods", default=",".join(METHODS), show_default=True, help="comma-separated")
+@click.option("--methods", default=None, help="comma-separated subset of the methods (default: all)")
 @click.option("--valid-cases", default=4000, show_default=True, type=int,
               help="validation cases used for tuning (a fixed random subset)")
 @click.option("--json", "as_json", is_flag=True, help="print the table as JSON")
 def evaluate(train_files, test_file, fmt, methods, valid_cases, as_json) -> None:
     """Tune every recommender on a validation split, then rank the FULL catalogue on the test split."""
     from yinqing.recsys.evaluate import format_table
-    from yinqing.recsys.train import run_comparison
+    from yinqing.recsys.train import METHODS, run_comparison
 
-    names = [m.strip() for m in methods.split(",") if m.strip()]
+    names = [m.strip() for m in methods.split(",") if m.strip()] if methods else list(METHODS)
     unknown = [m for m in names if m not in METHODS]
     if unknown:
         raise click.BadParameter(f"unknown method(s) {unknown}; choose from {list(METHODS)}", param_hint="--methods")

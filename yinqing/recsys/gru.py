@@ -8,6 +8,11 @@ and the next sequence starts), and a sampled loss where the mini-batch's own tar
 the whole mini-batch. Cross-entropy over that sampled set, or BPR-max. The input and output
 item embeddings are shared ("constrained embedding"), kept as sparse tensors so a step only
 touches the rows it uses: that is what makes a step cheap on a 2-core CPU.
+
+Defaults: 256 parallel sequences and 512 shared samples. On this CPU a step costs about the
+same for 64 or 256 slots, so larger batches amortise the per-step work; 512 samples instead of
+2,048 cut the output matmul by 4x. Measured on 1M synthetic events: 5-6x more events/s than
+64 slots with 2,048 samples, and the same 30Music validation MRR@20/HR@20 within noise (README).
 """
 
 from __future__ import annotations
@@ -83,9 +88,9 @@ class GRU4Rec:
         self,
         hidden: int = 128,
         loss: str = "ce",
-        n_sample: int = 2048,
+        n_sample: int = 512,
         sample_alpha: float = 0.5,
-        batch_size: int = 64,
+        batch_size: int = 256,
         lr: float = 0.1,
         epochs: int = 5,
         dropout_emb: float = 0.0,
@@ -175,9 +180,9 @@ class GRU4Rec:
         bias = self.net.bias.index_select(0, rows).requires_grad_()
         local = torch.from_numpy(local)
         n_in, n_out = len(inp), len(out)
-        h = self.net.step(table[local[:n_in]], h)
+        h = self.net.step(table.index_select(0, local[:n_in]), h)
         cand = local[n_in:]
-        logits = self.net.drop_hidden(h) @ table[cand].T + bias[cand]
+        logits = self.net.drop_hidden(h) @ table.index_select(0, cand).T + bias.index_select(0, cand)
         if self.logq > 0:
             cand_items = torch.from_numpy(np.concatenate([out, negatives]))
             logits = logits - self.logq * self._log_sample_p[cand_items]

@@ -12,7 +12,6 @@ import numpy as np
 from yinqing.recsys.baselines import SKNN, Popularity, SequentialRules
 from yinqing.recsys.data import Events
 from yinqing.recsys.evaluate import EvalSplit, evaluate_model, grid, make_split, tune
-from yinqing.recsys.gru import GRU4Rec
 from yinqing.recsys.knn import KNN
 
 Log = Callable[[str], None]
@@ -26,6 +25,13 @@ def _item_knn(**kw: Any) -> KNN:
     return KNN(direction="item", rows="sessions", **kw)
 
 
+def _gru(**kw: Any) -> Any:
+    # torch is imported on first use: it takes seconds, and the CLI imports this module.
+    from yinqing.recsys.gru import GRU4Rec
+
+    return GRU4Rec(**kw)
+
+
 # name -> (factory, candidate parameters). Kept small: every candidate is a full fit + evaluation.
 METHODS: dict[str, tuple[Callable[..., Any], list[dict[str, Any]]]] = {
     "Popularity": (Popularity, [{}]),
@@ -34,11 +40,11 @@ METHODS: dict[str, tuple[Callable[..., Any], list[dict[str, Any]]]] = {
     "SKNN": (SKNN, grid({"k": [50, 200], "n_last": [5, 20, 100], "decay": [0.9]})),
     "UserKNN": (_user_knn, grid({"k": [20, 100], "shrink": [0.0, 10.0], "n_last": [200]})),
     "GRU4Rec": (
-        GRU4Rec,
+        _gru,
         [
-            {"loss": "ce", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 20, "train_on": "sessions"},
-            {"loss": "ce", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 50, "train_on": "users"},
-            {"loss": "ce", "hidden": 200, "n_sample": 2048, "epochs": 5, "history": 20, "train_on": "sessions",
+            {"loss": "ce", "hidden": 100, "n_sample": 512, "epochs": 3, "history": 20, "train_on": "sessions"},
+            {"loss": "ce", "hidden": 100, "n_sample": 512, "epochs": 3, "history": 50, "train_on": "users"},
+            {"loss": "ce", "hidden": 200, "n_sample": 512, "epochs": 5, "history": 20, "train_on": "sessions",
              "dropout_emb": 0.2},
         ],
     ),

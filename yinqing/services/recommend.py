@@ -48,7 +48,7 @@ SYNC_REBUILD = 300_000  # below this many interactions a stale kNN is rebuilt in
 RETRAIN_AFTER = 50    # new feedback events that make the GRU due for retraining
 KEEP_VERSIONS = 3
 # The tuned GRU settings (see README, "Recommender evaluation").
-GRU_PARAMS = {"loss": "ce", "hidden": 100, "n_sample": 2048, "epochs": 3, "history": 20, "train_on": "sessions"}
+GRU_PARAMS = {"loss": "ce", "hidden": 100, "n_sample": 512, "epochs": 3, "history": 20, "train_on": "sessions"}
 ITEMCF_PARAMS = {"k": 100, "shrink": 20.0, "n_last": 10, "decay": 0.7}
 USERCF_PARAMS = {"k": 50, "shrink": 10.0, "n_last": HISTORY, "decay": 0.95}
 
