@@ -10,7 +10,7 @@ import torch
 
 from yinqing.sentiment import DEFAULT_MODEL_PATH, ModelLoadError, load_classifier
 from yinqing.sentiment.models import ModelConfig
-from yinqing.sentiment.tokenize import MAX_CHARS, char_ngrams, has_content, normalise
+from yinqing.sentiment.tokenize import MAX_CHARS, char_ngrams, has_content, normalise, word_grams
 from yinqing.sentiment.train import TrainOptions, binary_metrics, classification_metrics, fit
 
 POSITIVE = ["太好听了我超级喜欢", "好听好听单曲循环", "喜欢这首歌温暖治愈", "旋律真美太棒了", "超喜欢超好听",
@@ -53,7 +53,16 @@ def test_char_ngrams_mark_text_edges():
     assert char_ngrams("好听", (1, 2)) == ["^", "好", "听", "$", "^好", "好听", "听$"]
 
 
-@pytest.mark.parametrize("cfg", [SMALL, SMALL_CNN], ids=["linear", "cnn"])
+def test_word_grams_join_a_negation_to_the_next_word():
+    grams = word_grams("我不喜欢")
+    assert "w|不喜欢" in grams and "w|喜欢" not in grams
+    assert "w|我|不喜欢" in grams  # bigrams across the joined word
+
+
+SMALL_WORDS = ModelConfig(kind="linear", ngram_buckets=1 << 12, word_ngrams=True)
+
+
+@pytest.mark.parametrize("cfg", [SMALL, SMALL_CNN, SMALL_WORDS], ids=["linear", "cnn", "linear-words"])
 def test_training_on_a_tiny_corpus_learns_the_direction(cfg):
     torch.manual_seed(0)
     clf = tiny_model(cfg)
@@ -62,8 +71,9 @@ def test_training_on_a_tiny_corpus_learns_the_direction(cfg):
     assert out[1]["probability"] < 0.4 and out[1]["label"] == "negative"
 
 
-def test_save_and_load_round_trip(tmp_path):
-    clf = tiny_model()
+@pytest.mark.parametrize("cfg", [SMALL, SMALL_WORDS], ids=["chars", "words"])
+def test_save_and_load_round_trip(tmp_path, cfg):
+    clf = tiny_model(cfg)
     clf.meta["version"] = "linear-test"
     path = clf.save(tmp_path / "m.pt")
     again = load_classifier(path)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from yinqing.sentiment.tokenize import hashed_chars, hashed_ngrams
+from yinqing.sentiment.tokenize import hashed_chars, hashed_ngrams, hashed_word_grams
 
 KINDS = ("linear", "cnn", "bigru")
 
@@ -32,6 +32,8 @@ class ModelConfig:
     hidden: int = 64
     max_len: int = 160
     dropout: float = 0.3
+    # linear only: add jieba word uni/bigrams (negations joined) to the character n-grams
+    word_ngrams: bool = False
 
     def to_dict(self) -> dict:
         """Plain dict for the model file."""
@@ -39,7 +41,8 @@ class ModelConfig:
 
 
 class LinearNgram(nn.Module):
-    """Logistic regression over hashed character n-grams, counts scaled by 1/sqrt(length)."""
+    """Logistic regression over hashed character n-grams (optionally also jieba word n-grams),
+    counts scaled by 1/sqrt(number of grams)."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -53,6 +56,8 @@ class LinearNgram(nn.Module):
         ids, offsets, scale = [], [], []
         for text in texts:
             grams = hashed_ngrams(text, self.cfg.ngram_buckets)
+            if self.cfg.word_ngrams:
+                grams += hashed_word_grams(text, self.cfg.ngram_buckets)
             offsets.append(len(ids))
             ids.extend(grams)
             scale.extend([1.0 / math.sqrt(len(grams))] * len(grams))

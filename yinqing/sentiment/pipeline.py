@@ -60,13 +60,15 @@ class Recipe:
     """Knobs of the recipe; `small()` gives a quick variant for tests."""
 
     kinds: tuple[str, ...] = ("linear", "cnn")
-    music_weight: float = 4.0
+    # Chosen on music dev (4 -> 12 -> 20 raised linear's music dev accuracy 0.803 -> 0.822 -> 0.825).
+    music_weight: float = 20.0
     pseudo_per_class: int = 8000
     pseudo_pool: int = 60000
     pseudo_weight: float = 0.5
     unlabelled_limit: int | None = None
     review_limit: int | None = None
     seed: int = 13
+    configs: dict[str, dict] = field(default_factory=dict)
     train_limit: dict[str, int] = field(default_factory=lambda: {"cnn": 20000, "bigru": 15000})
     options: dict[str, TrainOptions] = field(default_factory=lambda: {
         "linear": TrainOptions(epochs=3, batch_size=128, lr=0.02),
@@ -125,7 +127,7 @@ def _training_set(corpus: Corpus, recipe: Recipe, kind: str):
 
 def train_kind(kind: str, corpus: Corpus, recipe: Recipe, progress: Progress | None = None) -> SentimentClassifier:
     """Train one kind: reviews + labelled music, then one round of self-training on comments."""
-    cfg = ModelConfig(kind=kind)
+    cfg = ModelConfig(kind=kind, **recipe.configs.get(kind, {}))
     opts = recipe.options[kind]
     init = None
     if kind != "linear" and corpus.unlabelled:

@@ -76,6 +76,41 @@ def hashed_chars(text: str, buckets: int) -> list[int]:
     return [1 + _bucket(ch, buckets - 1) for ch in text]
 
 
+# A negation word is glued to the word after it, so "不 好听" becomes the one feature "不好听".
+NEGATIONS = frozenset({"不", "没", "别", "没有", "不要", "不是", "不会", "不能", "不想", "别再", "无", "未", "非", "并不", "从不", "没什么"})
+
+
+def word_grams(text: str) -> list[str]:
+    """jieba word unigrams and bigrams (negations joined to the next word), marked with `w|`.
+
+    Segmentation runs without the HMM for new words: it is faster and the character n-grams
+    already cover unknown words.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    joined: list[str] = []
+    pending = ""
+    for w in jieba.lcut(text, HMM=False):
+        if not w.strip():
+            continue
+        if w in NEGATIONS:
+            pending += w
+            continue
+        joined.append(pending + w)
+        pending = ""
+    if pending:
+        joined.append(pending)
+    grams = [f"w|{w}" for w in joined]
+    grams += [f"w|{a}|{b}" for a, b in zip(joined, joined[1:])]
+    return grams
+
+
+def hashed_word_grams(text: str, buckets: int) -> list[int]:
+    """Bucket ids of the word uni/bigrams of an already normalised text."""
+    return [_bucket(g, buckets) for g in word_grams(text)]
+
+
 def words(text: str) -> list[str]:
     """jieba words of a text (used for explanations and word clouds, not for scoring)."""
     import jieba
