@@ -12,6 +12,7 @@ import re
 import unicodedata
 import zlib
 from functools import lru_cache
+from itertools import pairwise
 
 # Longer texts are cut: a comment's sentiment is decided in its first few hundred
 # characters, and the cut keeps a 100,000-character input as cheap as a short one.
@@ -102,7 +103,7 @@ def word_grams(text: str) -> list[str]:
     if pending:
         joined.append(pending)
     grams = [f"w|{w}" for w in joined]
-    grams += [f"w|{a}|{b}" for a, b in zip(joined, joined[1:])]
+    grams += [f"w|{a}|{b}" for a, b in pairwise(joined)]
     return grams
 
 
