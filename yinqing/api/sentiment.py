@@ -102,7 +102,8 @@ class SummaryQuery(Schema):
 
 @bp.get("/songs/<int:song_id>/sentiment")
 @bp.input(SummaryQuery, location="query", arg_name="query")
-@bp.doc(summary="A song's comment sentiment: shares, by month, extremes, word clouds", responses=[404])
+@bp.doc(summary="A song's comment sentiment: shares, by month, extremes, word clouds",
+        responses={200: "OK", 404: "Not Found"})
 def song_sentiment(song_id, query):
     if not 0 < song_id <= MAX_ID:
         raise NotFound("歌曲不存在 / song not found")

@@ -106,7 +106,9 @@ def get_user(user_id):
 
 
 @bp.get("/<int:user_id>/avatar")
-@bp.doc(summary="A user's avatar image (PNG)", responses=[404])
+@bp.doc(summary="A user's avatar image (PNG)",
+        responses={200: {"description": "PNG image", "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+                   404: "Not Found"})
 def get_avatar(user_id):
     user = accounts.get_user(db_session(), user_id)
     path = accounts.avatar_file(user, settings().avatar_dir)
