@@ -69,7 +69,7 @@ def test_itemknn_finds_a_planted_cooccurrence():
     assert model.neighbours_of(0, 1)[0][0] == 1
     assert model.neighbours_of(1, 1)[0][0] == 0
     assert model.score([np.array([0])])[0].argmax() == 1
-    assert model.explain(np.array([5, 0, 9]), 1) == 0
+    assert model.explain(np.array([5, 0, 9]), [1])[0] == 0
 
 
 def test_userknn_recommends_what_similar_users_like():

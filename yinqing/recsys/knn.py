@@ -175,14 +175,17 @@ class KNN:
         order = np.argsort(-row.data)[:k]
         return [(int(row.indices[i]), float(row.data[i])) for i in order]
 
-    def explain(self, context: np.ndarray, item: int) -> int:
-        """The context item that contributes most to ``item``'s score, or -1 (item direction)."""
-        if self.sim is None or len(context) == 0:
-            return -1
-        recent = np.asarray(context)[-self.n_last :]
+    def explain(self, context: np.ndarray, items: Sequence[int]) -> np.ndarray:
+        """For each item, the context item that contributes most to its score, or -1 (item
+        direction). One sparse slice for all items: per-item slicing cost ~2 ms a song."""
+        items = np.asarray(items, dtype=np.int64)
+        none = np.full(len(items), -1, dtype=np.int64)
+        if self.sim is None or len(context) == 0 or len(items) == 0:
+            return none
+        recent = np.asarray(context, dtype=np.int64)[-self.n_last :]
         recent = recent[(recent >= 0) & (recent < self.n_items)]
         if len(recent) == 0:
-            return -1
+            return none
         weights = self.decay ** np.arange(len(recent))[::-1]
-        contrib = np.asarray(self.sim[recent][:, [item]].todense()).ravel() * weights
-        return int(recent[int(np.argmax(contrib))]) if contrib.max(initial=0) > 0 else -1
+        contrib = self.sim[recent][:, items].toarray() * weights[:, None]
+        return np.where(contrib.max(axis=0) > 0, recent[contrib.argmax(axis=0)], none)

@@ -369,11 +369,9 @@ def _cf_items(state: _Models, algorithm: str, history: list[int], exclude: set[i
     picked = _ranked(model.score([context])[0], fb.songs, exclude, k, positive_only=True)
     if algorithm == "usercf":
         return [(s, "和你口味相似的用户也喜欢") for s in picked]
-    out = []
-    for song in picked:
-        because = model.explain(context, fb.songs.index(song))
-        out.append((song, f"#because:{int(fb.songs.ids[because])}" if because >= 0 else "与你喜欢的歌曲相似"))
-    return out
+    because = model.explain(context, [fb.songs.index(song) for song in picked])
+    return [(song, f"#because:{int(fb.songs.ids[b])}" if b >= 0 else "与你喜欢的歌曲相似")
+            for song, b in zip(picked, because, strict=True)]
 
 
 def _gru_items(state: _Models, history: list[int], exclude: set[int], k: int) -> list[tuple[int, str]]:
