@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -42,10 +43,11 @@ def check_password_rules(password: str, field: str = "password") -> None:
 def register_user(session: Session, username: str, password: str, nickname: str | None = None,
                   role: str = "user") -> User:
     """Create an account; raises Conflict when the username is taken."""
-    if not USERNAME_RE.match(username):
+    if not USERNAME_RE.fullmatch(username):  # match() would let "$" accept a trailing newline
         raise InvalidInput("用户名需为 3–32 位字母、数字、下划线或汉字 / invalid username",
                            {"username": ["username_format"]})
     check_password_rules(password)
+    check_plain_text("nickname", nickname or "")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict("用户名已被占用 / username already taken", {"username": ["username_taken"]})
     user = User(username=username, password_hash=_hasher.hash(password),
@@ -87,8 +89,18 @@ def check_can_edit(actor: User, target: User) -> None:
         raise Forbidden("不能修改其他用户 / you cannot change another user's account")
 
 
+def check_plain_text(field: str, value: str, allowed: str = "") -> None:
+    """Refuse control characters (PostgreSQL cannot even store NUL); `allowed` lists the ones that may stay."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+        raise InvalidInput("不能包含控制字符 / must not contain control characters", {field: ["control_characters"]})
+
+
 def update_profile(user: User, nickname: str | None = None, bio: str | None = None) -> User:
     """Change nickname and/or bio (already validated for length by the API schema)."""
+    if nickname is not None:
+        check_plain_text("nickname", nickname)
+    if bio is not None:
+        check_plain_text("bio", bio, allowed="\n\t")
     if nickname is not None:
         if not nickname.strip():
             raise InvalidInput("昵称不能为空 / nickname must not be empty", {"nickname": ["required"]})
