@@ -36,3 +36,10 @@ def test_username_with_trailing_newline_is_refused(client):
     r = client.post("/api/auth/register", json={"username": "newline\n", "password": "correct-horse-1"})
     assert r.status_code == 422
     assert r.get_json()["errors"] == {"username": ["username_format"]}
+
+
+def test_login_with_nul_in_username_is_401(client, make_user):
+    make_user(username="nul_login")
+    r = client.post("/api/auth/login", json={"username": "nul_login\u0000", "password": "correct-horse-1"})
+    assert r.status_code == 401
+    assert r.get_json()["code"] == 401

@@ -62,7 +62,8 @@ def register_user(session: Session, username: str, password: str, nickname: str 
 
 def authenticate(session: Session, username: str, password: str) -> User:
     """Return the user whose password matches, else raise Unauthorized (same message for both cases)."""
-    user = session.scalar(select(User).where(User.username == username))
+    # No username holds a NUL, and PostgreSQL refuses one in a query parameter: skip the lookup, not the hash.
+    user = session.scalar(select(User).where(User.username == username)) if "\x00" not in username else None
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

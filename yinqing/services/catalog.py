@@ -218,7 +218,8 @@ def _require_song(session: Session, song_id: int) -> None:
 def find_artists(session: Session, prefix: str, limit: int = 20) -> list[dict]:
     """Artists whose name starts with `prefix` (for the library's artist filter), shortest names first."""
     prefix = prefix.strip()
-    if not prefix:
+    # No stored name holds a NUL, and PostgreSQL refuses one in a query parameter.
+    if not prefix or "\x00" in prefix:
         return []
     # "!" as the LIKE escape: a backslash means different things in MySQL and standard SQL literals.
     escaped = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_")
