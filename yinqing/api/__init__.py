@@ -47,16 +47,11 @@ def _init_extensions(app: APIFlask) -> None:
 
 
 def _register_blueprints(app: APIFlask) -> None:
-    from yinqing.api import (albums, artists, auth, frontend, health, home, jobs, me, sentiment, songs, stats,
-                             users)
+    from yinqing.api import (albums, artists, auth, crawl, frontend, health, home, jobs, me, recommend,
+                             sentiment, songs, stats, users)
 
-    for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home, sentiment):
+    for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home, sentiment, crawl,
+                   recommend):
         app.register_blueprint(module.bp)
-    from yinqing.api import crawl
-
-    app.register_blueprint(crawl.bp)
-    from yinqing.api import recommend
-
-    app.register_blueprint(recommend.bp)
     # The SPA catch-all goes last so every /api route wins over it.
     app.register_blueprint(frontend.bp)
