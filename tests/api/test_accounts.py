@@ -247,3 +247,11 @@ def test_unknown_api_route_is_json_404_and_spa_fallback(client):
     assert r.status_code == 404 and r.get_json()["code"] == 404
     r = client.get("/profile")
     assert r.status_code == 200 and r.mimetype == "text/html"
+
+
+def test_datetimes_are_iso_8601_even_without_an_output_schema(app):
+    from datetime import datetime
+
+    with app.app_context():
+        body = app.json.dumps({"t": datetime(2012, 8, 9, 16, 0, 0)})
+    assert body == '{"t": "2012-08-09T16:00:00"}'

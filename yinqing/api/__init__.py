@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 
 from apiflask import APIFlask
+from flask.json.provider import DefaultJSONProvider
 
 from yinqing.config import Settings
 from yinqing.db import make_engine, make_sessionmaker
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Datetimes as ISO 8601 everywhere (Flask's default is an HTTP date), like the schemas."""
+
+    ensure_ascii = False
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, (datetime, date)):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
 
 
 def create_app(settings: Settings | None = None) -> APIFlask:
@@ -26,7 +40,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
     )
-    app.json.ensure_ascii = False
+    app.json = JSONProvider(app)
     engine = make_engine(settings.database_url)
     app.extensions["yinqing"] = {"settings": settings, "engine": engine,
                                  "sessionmaker": make_sessionmaker(engine)}

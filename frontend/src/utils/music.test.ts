@@ -11,6 +11,11 @@ describe('music helpers', () => {
 
   it('formats dates and artist names', () => {
     expect(formatDate('2012-08-10T00:00:00')).toBe('2012-08-10')
+    // A NetEase release time: midnight in China is 16:00 UTC the day before.
+    expect(formatDate('2010-05-17T16:00:00')).toBe('2010-05-18')
+    expect(formatDate('Thu, 09 Aug 2012 16:00:00 GMT')).toBe('2012-08-10')
+    expect(formatDate('2012-08-09T16:00:00+00:00')).toBe('2012-08-10')
+    expect(formatDate('not a date')).toBe('')
     expect(formatDate(null)).toBe('')
     expect(artistNames([{ id: 1, name: '周杰伦' }, { id: null, name: '费玉清' }, { id: 3, name: null }])).toBe('周杰伦 / 费玉清')
   })

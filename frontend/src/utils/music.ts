@@ -10,9 +10,19 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${minutes}:${String(seconds).padStart(2, '0')}`
 }
 
-/** An ISO timestamp's date part ("2012-08-10"), or "" when unknown. */
-export function formatDate(iso: string | null | undefined): string {
-  return iso ? iso.slice(0, 10) : ''
+/** A timestamp from the API as a Date. The API sends UTC: naive ISO strings get a "Z". */
+export function parseUtc(value: string | null | undefined): Date | null {
+  if (!value) return null
+  const zoned = /[zZ]|[+-]\d\d:?\d\d$|GMT$/.test(value) ? value : `${value}Z`
+  const date = new Date(zoned)
+  return Number.isNaN(date.getTime()) ? null : date
+}
+
+/** The date in China time ("2012-08-10"), or "" when unknown. NetEase release times are
+ * midnight in China, i.e. 16:00 UTC the day before, so the UTC date part would be a day early. */
+export function formatDate(value: string | null | undefined): string {
+  const date = parseUtc(value)
+  return date ? date.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }) : ''
 }
 
 /** NetEase image hosts resize on request: ask for a thumbnail instead of the full cover. */
