@@ -47,6 +47,12 @@ class TrainIn(Schema):
     epochs = fields.Integer(load_default=None, allow_none=True, validate=Range(1, 50))
 
 
+# Documented statuses (a bare list would leave the 200 out of the OpenAPI spec).
+USER_RESPONSES = {200: "OK", 401: "Unauthorized", 422: "Unprocessable Entity"}
+PUBLIC_RESPONSES = {200: "OK", 404: "Not Found", 422: "Unprocessable Entity"}
+TRAIN_RESPONSES = {202: "Accepted", 403: "Forbidden", 409: "Conflict"}
+
+
 def _model_dir():
     return settings().model_dir / "recsys"
 
@@ -54,7 +60,8 @@ def _model_dir():
 @bp.get("/recommend")
 @bp.auth_required(auth)
 @bp.input(RecommendQuery, location="query", arg_name="query")
-@bp.doc(summary="Top-k songs for the current user by one algorithm, each with a reason", responses=[401, 422])
+@bp.doc(summary="Top-k songs for the current user by one algorithm, each with a reason",
+        responses=USER_RESPONSES)
 def get_recommendations(query):
     return recommend.recommend(db_session(), auth.current_user.id, query["algorithm"], query["k"], _model_dir())
 
@@ -62,7 +69,7 @@ def get_recommendations(query):
 @bp.get("/recommend/rows")
 @bp.auth_required(auth)
 @bp.input(RowsQuery, location="query", arg_name="query")
-@bp.doc(summary="The three home-page rows (RNN, UserCF, ItemCF)", responses=[401, 422])
+@bp.doc(summary="The three home-page rows (RNN, UserCF, ItemCF)", responses=USER_RESPONSES)
 def get_rows(query):
     session, user_id = db_session(), auth.current_user.id
     rows = []
@@ -75,7 +82,8 @@ def get_rows(query):
 @bp.post("/recommend/not-interested")
 @bp.auth_required(auth)
 @bp.input(SongIdIn, arg_name="body")
-@bp.doc(summary="不感兴趣: never recommend this song to me again", responses=[401, 404, 422])
+@bp.doc(summary="不感兴趣: never recommend this song to me again",
+        responses={**USER_RESPONSES, 404: "Not Found"})
 def not_interested(body):
     session = db_session()
     result = recommend.mark_not_interested(session, auth.current_user.id, body["song_id"])
@@ -85,7 +93,7 @@ def not_interested(body):
 
 @bp.get("/songs/<int:song_id>/similar")
 @bp.input(SimilarQuery, location="query", arg_name="query")
-@bp.doc(summary="Songs similar to a song (ItemCF)", responses=[404, 422])
+@bp.doc(summary="Songs similar to a song (ItemCF)", responses=PUBLIC_RESPONSES)
 def similar(song_id, query):
     return recommend.similar_songs(db_session(), checked_id(song_id), query["k"], _model_dir(), viewer_id())
 
@@ -99,7 +107,7 @@ def onboarding_options():
 @bp.post("/recommend/onboarding")
 @bp.auth_required(auth)
 @bp.input(OnboardingIn, arg_name="body")
-@bp.doc(summary="Heart the picked songs and each picked artist's most popular song", responses=[401, 422])
+@bp.doc(summary="Heart the picked songs and each picked artist's most popular song", responses=USER_RESPONSES)
 def onboarding(body):
     session = db_session()
     result = recommend.apply_onboarding(session, auth.current_user.id, body["song_ids"], body["artist_ids"])
@@ -116,7 +124,7 @@ def model():
 @bp.post("/recommend/train")
 @bp.auth_required(auth)
 @bp.input(TrainIn, arg_name="body")
-@bp.doc(summary="Retrain the GRU as a background job (admin only)", responses=[403, 409])
+@bp.doc(summary="Retrain the GRU as a background job (admin only)", responses=TRAIN_RESPONSES)
 def train(body):
     user = auth.current_user
     require_admin(user)
