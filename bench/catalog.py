@@ -21,9 +21,7 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,6 +36,7 @@ from sqlalchemy import create_engine, insert, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.liveserver import start_server
 from yinqing.config import Settings
 from yinqing.db import make_engine, make_sessionmaker
 from yinqing.migrate import upgrade
@@ -167,27 +166,8 @@ def queries(data: dict, n: int = 300) -> list[str]:
     return [q for q in out if q.strip()] or ["a"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def start_server(database_url: str, instance: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "YINQING_INSTANCE_DIR": str(instance)}
-    log = open(instance / "server.log", "w")  # noqa: SIM115 - the server writes to it until it stops
-    proc = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "serve", "--port", str(port), "--no-worker"],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(url + "/api/health", timeout=1).ok:
-                return proc, url
-        except requests.RequestException:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"server did not start; see {instance / 'server.log'}")
 
 
 def measure(url: str, paths: list[str], count: int) -> dict:

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +29,7 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.liveserver import start_server
 from yinqing.config import Settings
 from yinqing.db import make_engine, make_sessionmaker
 from yinqing.migrate import upgrade
@@ -116,26 +114,8 @@ def _bulk(conn, model, rows) -> None:
         conn.execute(insert(model), batch)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def start_server(url: str, instance: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "YINQING_INSTANCE_DIR": str(instance)}
-    proc = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "serve", "--port", str(port), "--no-worker"],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(base + "/api/health", timeout=1).ok:
-                return proc, base
-        except requests.RequestException:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 def measure(http: requests.Session, url: str, n: int) -> tuple[float, float, float]:

@@ -26,9 +26,7 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +39,7 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.liveserver import start_server
 from yinqing.config import Settings
 from yinqing.recsys.baselines import SequentialRules
 from yinqing.recsys.data import TrainData, read_playlists
@@ -185,29 +184,8 @@ def publish_small_gru(url: str, model_dir: Path) -> None:
     recommend._publish(model_dir, model, feedback, {"epochs": 1, "note": "latency benchmark"})
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def start_server(url: str, instance: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "YINQING_INSTANCE_DIR": str(instance), "DATABASE_URL": url,
-           "LOGIN_RATE_LIMIT": "1000 per minute"}
-    logfile = open(instance / "server.log", "w")  # noqa: SIM115 - the server writes to it until it stops
-    proc = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "serve", "--port", str(port), "--no-worker"],
-                            env=env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(base + "/api/health", timeout=1).ok:
-                return proc, base
-        except requests.RequestException:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"server did not start; see {instance / 'server.log'}")
 
 
 def percentiles(http: requests.Session, url: str, headers: dict, count: int) -> dict:
@@ -233,7 +211,7 @@ def speed_http(n_songs: int, n_events: int, count: int) -> dict:
         seed_database(url, n_songs, n_events)
         log(f"  seeded {n_songs} songs, ~{n_events} playlist tracks in {time.perf_counter() - started:.0f}s")
         publish_small_gru(url, instance / "models" / "recsys")
-        proc, base = start_server(url, instance)
+        proc, base = start_server(url, instance, {"LOGIN_RATE_LIMIT": "1000 per minute"})
         try:
             http = requests.Session()
             r = http.post(base + "/api/auth/register", json={"username": "bench", "password": "bench-pass-123"})

@@ -8,18 +8,15 @@ creates its own databases and drops them at the end.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 from sqlalchemy import create_engine, text
 
+from tools import liveserver
 from yinqing.config import REPO_ROOT, Settings
 from yinqing.db import make_engine, make_sessionmaker
 from yinqing.migrate import upgrade
@@ -148,12 +145,6 @@ def make_user(client):
 
 # ---------------------------------------------------------------- live server and browser
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -167,28 +158,14 @@ class LiveServer:
 
 
 def start_server(instance_dir: Path, extra_env: dict | None = None) -> LiveServer:
-    """Migrate a fresh SQLite database and start `yinqing serve` on a free loopback port."""
+    """Migrate a fresh SQLite database and start `yinqing serve` (with its job worker) on a free
+    loopback port."""
     instance_dir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{instance_dir / 'yinqing.db'}"
-    env = {**os.environ, "YINQING_INSTANCE_DIR": str(instance_dir), "DATABASE_URL": database_url,
-           "LOGIN_RATE_LIMIT": "200 per minute", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     upgrade(database_url)
-    port = free_port()
-    log = open(instance_dir / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "serve", "--port", str(port)],
-                            env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(url + "/api/health", timeout=1).ok:
-                return LiveServer(url, database_url, instance_dir, proc)
-        except requests.RequestException:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            break
-    proc.kill()
-    raise RuntimeError(f"server did not start; see {instance_dir / 'server.log'}")
+    env = {"LOGIN_RATE_LIMIT": "200 per minute", **(extra_env or {})}
+    proc, url = liveserver.start_server(database_url, instance_dir, env, worker=True)
+    return LiveServer(url, database_url, instance_dir, proc)
 
 
 @pytest.fixture(scope="session")
