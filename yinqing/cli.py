@@ -141,29 +141,21 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-from yinqing.crawler.commands import crawl as _crawl_commands  # noqa: E402
+def _register_commands() -> None:
+    """Each capability keeps its commands beside its code; they are attached to the groups here."""
+    from yinqing.catalog_commands import search_index
+    from yinqing.crawler.commands import crawl
+    from yinqing.recsys.commands import evaluate, train_recsys
+    from yinqing.sentiment.commands import analyse, sentiment, train_sentiment
+    from yinqing.stats_commands import stats
 
-main.add_command(_crawl_commands)
+    for command in (crawl, sentiment, analyse, evaluate, search_index, stats):
+        main.add_command(command)
+    for command in (train_sentiment, train_recsys):
+        train.add_command(command)
 
 
-from yinqing.sentiment.commands import analyse, sentiment, train_sentiment  # noqa: E402
-
-train.add_command(train_sentiment)
-main.add_command(sentiment)
-main.add_command(analyse)
-
-from yinqing.recsys.commands import evaluate as _evaluate, train_recsys as _train_recsys  # noqa: E402
-
-train.add_command(_train_recsys)
-main.add_command(_evaluate)
-
-from yinqing.catalog_commands import search_index as _search_index  # noqa: E402
-
-main.add_command(_search_index)
-
-from yinqing.stats_commands import stats as _stats_commands  # noqa: E402
-
-main.add_command(_stats_commands)
+_register_commands()
 
 if __name__ == "__main__":
     main()
