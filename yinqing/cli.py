@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -32,14 +33,38 @@ def serve(host: str, port: int, threads: int, worker: bool) -> None:
     from yinqing.api import create_app
 
     app = create_app()
-    child = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "worker"]) if worker else None
+    child = None
+    if worker:
+        child = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "worker"], preexec_fn=_die_with_parent)
+    # A plain SIGTERM would end the process without running `finally`, orphaning the worker.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"音情 Yinqing serving on http://{host}:{port}  (API docs: /api/docs)")
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="yinqing")
     finally:
         if child is not None:
-            child.terminate()
-            child.wait(timeout=30)
+            _stop(child)
+
+
+def _die_with_parent() -> None:
+    """In the worker child (Linux): get SIGTERM when the server dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the `finally` in serve still stops the worker on a normal exit
+
+
+def _stop(child) -> None:
+    import subprocess
+
+    child.terminate()
+    try:
+        child.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 @main.command()
