@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, abort, send_from_directory
 
 from yinqing.config import REPO_ROOT
@@ -28,6 +26,3 @@ def spa(path: str):
         return send_from_directory(DIST, path, max_age=max_age)
     return send_from_directory(DIST, "index.html", max_age=0)
 
-
-def dist_dir() -> Path:
-    return DIST

@@ -13,13 +13,13 @@ from apiflask.validators import Length, Range
 from marshmallow import ValidationError, validates_schema
 
 from yinqing.api.deps import db_session, settings
+from yinqing.models.types import MAX_ID
 from yinqing.sentiment import ModelLoadError, load_classifier
 from yinqing.services import sentiment as service
 from yinqing.services.errors import NotFound
 
 MAX_TEXTS = 100
 MAX_TEXT_CHARS = 100_000
-MAX_ID = 2**63 - 1
 
 bp = APIBlueprint("sentiment", __name__, url_prefix="/api", tag="sentiment")
 

@@ -18,12 +18,12 @@ from yinqing.api.catalog_schemas import (
     SongPageOut,
 )
 from yinqing.api.deps import db_session
+from yinqing.models.types import MAX_ID
 from yinqing.services import catalog, feedback
 from yinqing.services.errors import NotFound
 
 bp = APIBlueprint("songs", __name__, url_prefix="/api", tag="songs")
 
-MAX_ID = 2**63 - 1
 
 
 def checked_id(value: int, what: str = "歌曲") -> int:

@@ -11,11 +11,11 @@ from apiflask import APIBlueprint, Schema, fields
 from apiflask.validators import OneOf, Range
 
 from yinqing.api.deps import db_session, settings
+from yinqing.models.types import MAX_ID
 from yinqing.services import stats
 
 bp = APIBlueprint("stats", __name__, url_prefix="/api/stats", tag="stats")
 
-MAX_ID = 2**63 - 1
 # Charts answer plain JSON without an output schema: list the 200 too, or the spec documents errors only.
 CHART_RESPONSES = {200: "OK", 404: "Not Found", 422: "Unprocessable Entity"}
 

@@ -8,6 +8,9 @@ from sqlalchemy import BigInteger, Integer, JSON
 
 # Surrogate keys: BIGINT on servers, INTEGER on SQLite (only INTEGER PRIMARY KEY autoincrements there).
 BigId = BigInteger().with_variant(Integer, "sqlite")
+# The largest id a BIGINT column holds: larger ids in URLs or bodies are unknown, never queried.
+MAX_ID = 2**63 - 1
+
 # Python None is stored as SQL NULL ("unknown"), not as the JSON literal null.
 Json = JSON(none_as_null=True)
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yinqing.models import User
+from yinqing.models.types import MAX_ID
 from yinqing.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_\u4e00-\u9fff]{3,32}$")
@@ -26,7 +27,6 @@ AVATAR_FORMATS = {"PNG", "JPEG", "WEBP"}
 AVATAR_SIZE = 256
 # A 2 MB upload can still declare a huge canvas (a "JPEG bomb"); refuse anything over 40 MP.
 AVATAR_MAX_PIXELS = 40_000_000
-MAX_ID = 2**63 - 1
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps login timing the same for both cases.

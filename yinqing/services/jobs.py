@@ -6,11 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yinqing.models import Job
-from yinqing.models.types import utcnow
+from yinqing.models.types import MAX_ID, utcnow
 from yinqing.services.errors import NotFound
 
 JOB_KINDS = ("crawl", "analyse", "train", "stats")
-MAX_ID = 2**63 - 1
 
 
 def create_job(session: Session, kind: str, params: dict | None = None, user_id: int | None = None) -> Job:
