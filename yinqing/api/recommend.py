@@ -8,6 +8,7 @@ from apiflask.validators import Length, OneOf, Range
 from yinqing.api.auth_deps import auth, require_admin
 from yinqing.api.deps import db_session, settings
 from yinqing.api.songs import checked_id, viewer_id
+from yinqing.models.types import MAX_ID
 from yinqing.services import jobs as job_records
 from yinqing.services import recommend
 from yinqing.services.errors import Conflict
@@ -16,7 +17,6 @@ bp = APIBlueprint("recommend", __name__, url_prefix="/api", tag="recommend")
 
 ROW_TITLES = {"gru": "RNN 推荐（接着你最近听的）", "usercf": "UserCF：口味相似的人也喜欢",
               "itemcf": "ItemCF：和你喜欢的歌相似"}
-MAX_ID = 2**62
 
 
 class RecommendQuery(Schema):
