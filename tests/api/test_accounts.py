@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import datetime, timedelta, timezone
 
 import jwt
 import pytest
@@ -38,6 +39,10 @@ def test_register_login_me(client):
     assert r.status_code == 200
     me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {r.get_json()['token']}"})
     assert me.status_code == 200 and me.get_json()["username"] == "张三_01"
+    # Stored naive UTC goes out with its zone, so browsers in China time do not shift it by 8 h.
+    created = datetime.fromisoformat(me.get_json()["created_at"])
+    assert created.utcoffset() == timedelta(0)
+    assert abs(datetime.now(timezone.utc) - created) < timedelta(minutes=5)
 
 
 def test_password_is_hashed_and_never_returned(client, app):
@@ -250,8 +255,6 @@ def test_unknown_api_route_is_json_404_and_spa_fallback(client):
 
 
 def test_datetimes_are_iso_8601_even_without_an_output_schema(app):
-    from datetime import datetime
-
     with app.app_context():
         body = app.json.dumps({"t": datetime(2012, 8, 9, 16, 0, 0)})
-    assert body == '{"t": "2012-08-09T16:00:00"}'
+    assert body == '{"t": "2012-08-09T16:00:00+00:00"}'

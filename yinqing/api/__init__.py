@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from apiflask import APIFlask
 from flask.json.provider import DefaultJSONProvider
@@ -15,13 +15,18 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
 class JSONProvider(DefaultJSONProvider):
-    """Datetimes as ISO 8601 everywhere (Flask's default is an HTTP date), like the schemas."""
+    """Datetimes as ISO 8601 everywhere (Flask's default is an HTTP date), like the schemas.
+
+    The database stores naive UTC; it goes out with its zone so a browser in China time does not
+    read it as local time."""
 
     ensure_ascii = False
 
     @staticmethod
     def default(o):
-        if isinstance(o, (datetime, date)):
+        if isinstance(o, datetime):
+            return (o.replace(tzinfo=timezone.utc) if o.tzinfo is None else o).isoformat()
+        if isinstance(o, date):
             return o.isoformat()
         return DefaultJSONProvider.default(o)
 

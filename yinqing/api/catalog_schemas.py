@@ -5,6 +5,8 @@ from __future__ import annotations
 from apiflask import Schema, fields
 from apiflask.validators import Length, OneOf, Range
 
+from yinqing.api.schemas import UtcDateTime
+from yinqing.models.types import MAX_ID
 from yinqing.services.catalog import FEE_KINDS, SORTS
 
 MAX_PAGE_SIZE = 100
@@ -20,8 +22,8 @@ class PageQuery(Schema):
 class SongListQuery(PageQuery):
     q = fields.String(validate=Length(0, MAX_QUERY_LENGTH))
     sort = fields.String(validate=OneOf(SORTS))
-    artist_id = fields.Integer(validate=Range(1, 2**62))
-    album_id = fields.Integer(validate=Range(1, 2**62))
+    artist_id = fields.Integer(validate=Range(1, MAX_ID))
+    album_id = fields.Integer(validate=Range(1, MAX_ID))
     year = fields.Integer(validate=Range(1900, 2100))
     fee = fields.String(validate=OneOf(FEE_KINDS))
 
@@ -58,7 +60,7 @@ class SongCardOut(Schema):
     album = fields.Nested(AlbumRef, allow_none=True)
     cover_url = fields.String(allow_none=True)
     duration_ms = fields.Integer(allow_none=True)
-    publish_time = fields.DateTime(allow_none=True)
+    publish_time = UtcDateTime(allow_none=True)
     popularity = fields.Float(allow_none=True)
     fee = fields.Integer(allow_none=True)
     vip = fields.Boolean()
@@ -102,7 +104,7 @@ class CommentOut(Schema):
     nickname = fields.String(allow_none=True)
     content = fields.String()
     liked_count = fields.Integer(allow_none=True)
-    time = fields.DateTime(allow_none=True)
+    time = UtcDateTime(allow_none=True)
     ip_location = fields.String(allow_none=True)
     sentiment_label = fields.String(allow_none=True)
     sentiment_score = fields.Float(allow_none=True)
@@ -119,20 +121,20 @@ class RatingOut(Schema):
     song_id = fields.Integer()
     score = fields.Integer()
     source = fields.String()
-    updated_at = fields.DateTime()
+    updated_at = UtcDateTime()
 
 
 class PlayOut(Schema):
     id = fields.Integer()
     song_id = fields.Integer()
-    played_at = fields.DateTime()
+    played_at = UtcDateTime()
 
 
 class RatedSongOut(Schema):
     song = fields.Nested(SongCardOut)
     score = fields.Integer()
     source = fields.String()
-    updated_at = fields.DateTime()
+    updated_at = UtcDateTime()
 
 
 class RatingPageOut(Schema):
@@ -145,7 +147,7 @@ class RatingPageOut(Schema):
 class PlayedSongOut(Schema):
     id = fields.Integer()
     song = fields.Nested(SongCardOut)
-    played_at = fields.DateTime()
+    played_at = UtcDateTime()
 
 
 class PlayPageOut(Schema):
@@ -172,7 +174,7 @@ class AlbumOut(Schema):
     id = fields.Integer()
     name = fields.String(allow_none=True)
     pic_url = fields.String(allow_none=True)
-    publish_time = fields.DateTime(allow_none=True)
+    publish_time = UtcDateTime(allow_none=True)
     company = fields.String(allow_none=True)
     type = fields.String(allow_none=True)
     size = fields.Integer(allow_none=True)

@@ -8,6 +8,7 @@ from apiflask.validators import OneOf, Range
 
 from yinqing.api.auth_deps import auth, require_admin
 from yinqing.api.deps import db_session
+from yinqing.api.schemas import UtcDateTime
 from yinqing.services import jobs as job_records
 
 
@@ -19,9 +20,9 @@ class JobOut(Schema):
     message = fields.String()
     params = fields.Dict()
     result = fields.Dict(allow_none=True)
-    created_at = fields.DateTime()
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    started_at = UtcDateTime(allow_none=True)
+    finished_at = UtcDateTime(allow_none=True)
 
 
 class JobListIn(Schema):

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from apiflask import Schema, fields
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored naive-UTC datetime sent with its zone ("…+00:00"), as OpenAPI date-time requires."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class UserOut(Schema):
@@ -12,7 +23,7 @@ class UserOut(Schema):
     bio = fields.String()
     role = fields.String()
     avatar_url = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class TokenOut(Schema):

@@ -52,7 +52,7 @@ class AnalyzeIn(Schema):
             raise ValidationError("send exactly one of `text` or `texts`", "text")
 
 
-class TokenOut(Schema):
+class InfluentialTokenOut(Schema):
     token = fields.String()
     weight = fields.Float(metadata={"description": "> 0 pushed towards positive, < 0 towards negative"})
 
@@ -64,7 +64,7 @@ class ResultOut(Schema):
     neutral = fields.Boolean()
     reason = fields.String(metadata={"description": "no_text or not_chinese when the model did not judge"})
     truncated = fields.Boolean()
-    tokens = fields.List(fields.Nested(TokenOut))
+    tokens = fields.List(fields.Nested(InfluentialTokenOut))
 
 
 class AnalyzeOut(ResultOut):
