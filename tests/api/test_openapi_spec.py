@@ -3,6 +3,7 @@ operations listed only their 4xx errors, so clients were told a 200 could not ha
 
 from __future__ import annotations
 
+import re
 
 
 def test_every_operation_documents_a_success_response(client):
@@ -28,3 +29,14 @@ def test_chart_and_song_sentiment_document_200(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     for path in ("/api/stats/durations", "/api/stats/heat", "/api/songs/{song_id}/sentiment"):
         assert "200" in paths[path]["get"]["responses"], path
+
+
+def test_docs_page_loads_swagger_ui_from_this_server(client):
+    html = client.get("/api/docs").get_data(as_text=True)
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls and all(u.startswith("/api/docs/assets/") for u in urls), urls
+    for url in urls:
+        r = client.get(url)
+        assert r.status_code == 200 and len(r.data) > 500, url
+    assert client.get("/api/docs/assets/nope.js").status_code == 404
+    assert client.get("/api/docs/assets/../../__init__.py").status_code == 404

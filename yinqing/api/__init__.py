@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from apiflask import APIFlask
 from flask.json.provider import DefaultJSONProvider
 
+from yinqing.api.docs_assets import ASSET_CONFIG
 from yinqing.config import Settings
 from yinqing.db import make_engine, make_sessionmaker
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         VALIDATION_ERROR_STATUS_CODE=422,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        **ASSET_CONFIG,
     )
     app.json = JSONProvider(app)
     engine = make_engine(settings.database_url)
@@ -66,11 +68,11 @@ def _init_extensions(app: APIFlask) -> None:
 
 
 def _register_blueprints(app: APIFlask) -> None:
-    from yinqing.api import (albums, artists, auth, crawl, frontend, health, home, jobs, me, recommend,
-                             sentiment, songs, stats, users)
+    from yinqing.api import (albums, artists, auth, crawl, docs_assets, frontend, health, home, jobs, me,
+                             recommend, sentiment, songs, stats, users)
 
     for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home, sentiment, crawl,
-                   recommend):
+                   recommend, docs_assets):
         app.register_blueprint(module.bp)
     # The SPA catch-all goes last so every /api route wins over it.
     app.register_blueprint(frontend.bp)
