@@ -234,6 +234,37 @@ class GRU4Rec:
         return h
 
     @torch.no_grad()
+    def top_items(self, context: np.ndarray, n: int) -> np.ndarray:
+        """The ``n`` best items for one context (item indexes, oldest first), best first: the
+        ranking of ``score``, for one request.
+
+        ``score`` reads the whole float32 item table (100k songs x 100 = 40 MB, 7-15 ms of memory
+        traffic on this CPU). Here a bfloat16 copy (half the bytes, oneDNN kernels) picks
+        ``2n + 200`` candidates and only those are scored exactly in float32; the order differs
+        only if rounding (~0.4 % per weight) moved an item across that margin.
+        """
+        if getattr(self, "repeat", 0.0) > 0 or not self._bf16_pays():  # a mixture needs every score
+            scores = self.score([context])[0]
+            best = np.argpartition(-scores, min(n, len(scores)) - 1)[:n]
+            return best[np.argsort(-scores[best], kind="stable")]
+        with _one_thread():
+            h = self.hidden_states([context])
+            rough = nn.functional.linear(h.bfloat16(), self._bf16).float()[0] + self.net.bias
+            candidates = torch.topk(rough, min(2 * n + 200, self.n_items)).indices
+            exact = self.net.emb.index_select(0, candidates) @ h[0] + self.net.bias.index_select(0, candidates)
+            return candidates[torch.argsort(exact, descending=True, stable=True)[:n]].numpy()
+
+    def _bf16_pays(self) -> bool:
+        """Make the bfloat16 table once per trained table; use it only where it is the faster."""
+        if getattr(self, "_bf16_of", None) is not self.net.emb:
+            self._bf16_of, self._bf16 = self.net.emb, self.net.emb.bfloat16()
+            h = torch.zeros(1, self.hidden)
+            with _one_thread():
+                self._bf16_faster = _fastest(lambda: nn.functional.linear(h.bfloat16(), self._bf16)) < _fastest(
+                    lambda: nn.functional.linear(h, self.net.emb))
+        return self._bf16_faster
+
+    @torch.no_grad()
     def score(self, contexts: Sequence[np.ndarray]) -> np.ndarray:
         """Scores over the whole catalogue, one row per context (item indexes, oldest first)."""
         with _one_thread():
@@ -259,6 +290,16 @@ class GRU4Rec:
         model.net.load_state_dict(saved["state"])
         model.net.eval()
         return model
+
+
+def _fastest(run: Callable[[], object], repeat: int = 3) -> float:
+    """The best of ``repeat`` timings of ``run``, in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 _INIT_ARGS = (
