@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from yinqing.cli import main
 from yinqing.sentiment import load_classifier
+from yinqing.sentiment.data import LABELS_FILE, read_music_labels
+from yinqing.sentiment.labelling import append_labels, unlabelled_draw
 from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
 from yinqing.sentiment.train import TrainOptions
 
@@ -82,3 +85,31 @@ def test_train_command_without_data_says_where_it_looked(tmp_path, monkeypatch):
     monkeypatch.setenv("YINQING_SHARED_DATA", str(tmp_path / "nothing"))
     result = CliRunner().invoke(main, ["train", "sentiment", "--out", str(tmp_path / "m.pt")])
     assert result.exit_code != 0 and "training data not found" in result.output
+
+
+def test_labelling_draw_continues_the_sample_and_appends_to_train(tmp_path):
+    shared, labels = tiny_shared(tmp_path)
+    # the text of a labelled comment under another key must not be drawn again
+    (shared / "netease" / "mirror" / "comments_unassigned.jsonl").write_text(
+        json.dumps({"comment": {"commentId": 99, "content": POSITIVE[0]}}, ensure_ascii=False) + "\n")
+    drawn = list(unlabelled_draw(shared, labels))
+    assert drawn == list(unlabelled_draw(shared, labels))  # seeded: the same order every time
+    assert sorted(key for key, _ in drawn) == ["c:22", "c:23"]
+
+    append_labels([(drawn[0][0], "pos")], labels)
+    assert read_music_labels(labels)[drawn[0][0]] == ("pos", "train")
+    assert list(unlabelled_draw(shared, labels)) == drawn[1:]  # continues where it stopped
+    with pytest.raises(ValueError):
+        append_labels([(drawn[0][0], "neg")], labels)  # never relabel
+    with pytest.raises(ValueError):
+        append_labels([(drawn[1][0], "positive")], labels)
+
+
+def test_committed_labels_keep_the_fixed_test_set():
+    with open(LABELS_FILE, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    keys = [r["source_key"] for r in rows]
+    assert len(keys) == len(set(keys))
+    assert {r["label"] for r in rows} == {"pos", "neg", "neu"}
+    assert [r["split"] for r in rows[:500]] == ["test"] * 500  # the test set comes first ...
+    assert all(r["split"] == "train" for r in rows[500:])  # ... and never grows
