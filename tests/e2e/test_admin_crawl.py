@@ -55,17 +55,20 @@ def create_admin(server, username: str) -> None:
                    capture_output=True)
 
 
-def open_page(browser, server) -> Page:
-    context = browser.new_context(base_url=server.url, viewport={"width": 1440, "height": 900}, locale="zh-CN")
+@pytest.fixture
+def crawl_page(browser, crawl_server):
+    context = browser.new_context(base_url=crawl_server.url, viewport={"width": 1440, "height": 900},
+                                  locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    return page
+    yield page
+    context.close()
 
 
-def test_admin_crawls_two_songs_from_the_page(browser, crawl_server):
+def test_admin_crawls_two_songs_from_the_page(crawl_page, crawl_server):
     name = f"admin{uuid.uuid4().hex[:6]}"
     create_admin(crawl_server, name)
-    page = logged_in(open_page(browser, crawl_server), crawl_server, name)
+    page = logged_in(crawl_page, crawl_server, name)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto("/admin/crawls")
@@ -89,11 +92,11 @@ def test_admin_crawls_two_songs_from_the_page(browser, crawl_server):
     assert errors == []
 
 
-def test_plain_users_see_that_the_page_is_for_admins(browser, crawl_server):
+def test_plain_users_see_that_the_page_is_for_admins(crawl_page, crawl_server):
     name = f"user{uuid.uuid4().hex[:6]}"
     requests.post(f"{crawl_server.url}/api/auth/register", json={"username": name, "password": PASSWORD},
                   timeout=10).raise_for_status()
-    page = logged_in(open_page(browser, crawl_server), crawl_server, name)
+    page = logged_in(crawl_page, crawl_server, name)
     page.goto("/admin/crawls")
     expect(page.get_by_test_id("admin-crawl-page")).to_contain_text("只有管理员可以启动抓取")
     expect(page.get_by_test_id("crawl-start")).to_have_count(0)
