@@ -7,6 +7,8 @@ without --models they are trained here first (several minutes on 2 cores). Accur
 positive vs negative on: the review test split, the held-out review category (never trained on)
 and our labelled music-comment test set. SnowNLP, being slow, is scored on a seeded sample of
 each review split (all models are scored on the same sample too) and on the full music set.
+Per review category (`--category-sample` texts of each category's test split, and of the
+held-out category) every model and SnowNLP are scored on the same texts.
 Throughput is comments per second on ONE core (torch.set_num_threads(1)) over the same
 real NetEase comments for every model, reported as a ratio to SnowNLP measured in this run.
 """
@@ -28,7 +30,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from yinqing.config import Settings
-from yinqing.sentiment.data import HOLDOUT_CATEGORY
+from yinqing.sentiment.data import HOLDOUT_CATEGORY, load_reviews, split_reviews
 from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
 from yinqing.sentiment.predict import load_classifier
 from yinqing.sentiment.train import binary_metrics
@@ -81,6 +83,18 @@ def sample(pairs: tuple[list[str], list[int]], n: int, seed: int = 7):
     return [pairs[0][i] for i in idx], [pairs[1][i] for i in idx]
 
 
+def category_splits(shared: Path, n: int) -> dict:
+    """A seeded sample of at most `n` texts per review category: its test rows, or the whole
+    held-out category (the same split as training, so none of these texts was trained on)."""
+    splits = split_reviews(load_reviews(shared))
+    rows = splits["test"] + splits["holdout"]
+    out = {}
+    for group in sorted({r.group for r in rows}):
+        pairs = ([r.text for r in rows if r.group == group], [r.label for r in rows if r.group == group])
+        out[f"category_{group}"] = sample(pairs, n)
+    return out
+
+
 def load_models(args, shared: Path) -> dict:
     folder = Path(args.models) if args.models else Path(tempfile.mkdtemp(prefix="yq-sentiment-"))
     if not args.models:
@@ -94,6 +108,7 @@ def main() -> None:
     parser.add_argument("--models", help="folder with <kind>.pt files")
     parser.add_argument("--kinds", default="linear,cnn")
     parser.add_argument("--snownlp-sample", type=int, default=1000)
+    parser.add_argument("--category-sample", type=int, default=300)
     parser.add_argument("--speed-comments", type=int, default=3000)
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
@@ -108,9 +123,11 @@ def main() -> None:
         "music_test": ([t for t, _ in music], [y for _, y in music]),
         "review_test_sample": sample(corpus.review["test"], args.snownlp_sample),
         f"review_holdout_{HOLDOUT_CATEGORY}_sample": sample(corpus.review["holdout"], args.snownlp_sample),
+        **category_splits(shared, args.category_sample),
     }
     full = {"review_test": corpus.review["test"], f"review_holdout_{HOLDOUT_CATEGORY}": corpus.review["holdout"]}
-    results: dict = {"machine": machine(), "accuracy": {}, "throughput": {}}
+    results: dict = {"machine": machine(), "accuracy": {}, "throughput": {},
+                     "sizes": {name: len(y) for name, (_t, y) in {**splits, **full}.items()}}
     for name, score in scorers.items():
         acc = {split: binary_metrics(score(texts), labels)["accuracy"] for split, (texts, labels) in splits.items()}
         if name != "snownlp":
@@ -129,11 +146,13 @@ def main() -> None:
 
 def report(results: dict, models: dict) -> None:
     base = results["throughput"]["snownlp"]
+    names = list(results["accuracy"])
     splits = sorted({s for acc in results["accuracy"].values() for s in acc})
-    print("\naccuracy (positive vs negative)")
-    print(f"{'model':10s} " + " ".join(f"{s[:28]:>28s}" for s in splits))
-    for name, acc in results["accuracy"].items():
-        print(f"{name:10s} " + " ".join(f"{acc[s]:28.4f}" if s in acc else f"{'-':>28s}" for s in splits))
+    print("\naccuracy (positive vs negative); one row per test set, one column per model")
+    print(f"{'test set':34s}{'texts':>7s}" + "".join(f"{n:>10s}" for n in names))
+    for split in splits:
+        cells = [results["accuracy"][n].get(split) for n in names]
+        print(f"{split[:34]:34s}{results['sizes'][split]:7d}" + "".join(f"{c:10.4f}" if c is not None else f"{'-':>10s}" for c in cells))
     print("\nthroughput on one core (real NetEase comments; wall clock and per CPU-second)")
     for name, speed in results["throughput"].items():
         version = models[name].version if name in models else "as shipped"
