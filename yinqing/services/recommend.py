@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from yinqing.models import Artist, NotInterested, Play, Playlist, PlaylistTrack, Rating, Song, SongArtist
@@ -171,43 +171,50 @@ def _build_knn(state: _Models, feedback: Feedback, signature: tuple) -> None:
     usercf = KNN("user", rows="users", **USERCF_PARAMS).fit(feedback.data)
     with state.lock:
         state.feedback, state.itemcf, state.usercf = feedback, itemcf, usercf
-        state.signature, state.built_at, state.rebuilding = signature, time.monotonic(), False
+        state.signature, state.built_at = signature, time.monotonic()
 
 
-def _rebuild_in_background(state: _Models, bind, signature: tuple) -> None:
+def _refresh(state: _Models, session: Session) -> None:
+    """Rebuild the kNN models if the feedback changed, at most every ``KNN_REFRESH_S``."""
+    signature = _signature(session)
+    recent = time.monotonic() - state.built_at < KNN_REFRESH_S
+    if state.feedback is not None and (state.signature == signature or recent):
+        return
+    _build_knn(state, load_feedback(session), signature)
+
+
+def _refresh_in_background(state: _Models, bind) -> None:
     def work() -> None:
         try:
             with Session(bind) as own:
-                _build_knn(state, load_feedback(own), signature)
+                _refresh(state, own)
         finally:
             state.rebuilding = False
 
-    with state.lock:  # one rebuild at a time, however many requests notice the change
+    with state.lock:  # one check or rebuild at a time, however many requests ask
         if state.rebuilding:
             return
         state.rebuilding = True
-    threading.Thread(target=work, daemon=True, name="yinqing-knn-rebuild").start()
+    threading.Thread(target=work, daemon=True, name="yinqing-knn-refresh").start()
 
 
 def knn_models(session: Session, model_dir: Path) -> _Models:
-    """The kNN models, rebuilt when the feedback changed (inline when small, else in the
-    background while the previous models keep serving)."""
+    """The kNN models, rebuilt when the feedback changed. Small data: checked (three aggregate
+    queries) and rebuilt inside the request. Above ``SYNC_REBUILD`` interactions both happen in a
+    background thread while the previous models keep serving, so no request waits for them;
+    until the first build is done ``feedback`` stays None and callers fall back."""
     state = _state(model_dir)
     now = time.monotonic()
     if state.feedback is not None and now - state.checked_at < KNN_CHECK_S:
-        return state  # checked a moment ago: spare the request three aggregate queries
+        return state  # checked a moment ago
     state.checked_at = now
-    signature = _signature(session)
-    fresh = state.signature == signature
-    recent = time.monotonic() - state.built_at < KNN_REFRESH_S
-    if state.rebuilding or (state.feedback is not None and (fresh or recent)):
+    if state.rebuilding:
         return state
     size = state.feedback.n_events if state.feedback is not None else _interaction_count(session)
     if size > SYNC_REBUILD:
-        # Until the first build is done, ``feedback`` stays None and callers fall back.
-        _rebuild_in_background(state, session.get_bind(), signature)
-        return state
-    _build_knn(state, load_feedback(session), signature)
+        _refresh_in_background(state, session.get_bind())
+    else:
+        _refresh(state, session)
     return state
 
 
@@ -324,22 +331,23 @@ def _validate(algorithm: str, k: int) -> None:
         raise InvalidInput(f"k 需在 1–{MAX_K} 之间 / k must be 1-{MAX_K}", {"k": ["range"]})
 
 
-def user_history(session: Session, user_id: int, limit: int = HISTORY) -> list[int]:
-    """The user's latest liked (score >= 3) and played songs, oldest first."""
-    likes = session.execute(select(Rating.song_id, Rating.updated_at)
-                            .where(Rating.user_id == user_id, Rating.score >= LIKED)
-                            .order_by(Rating.updated_at.desc()).limit(limit)).all()
-    plays = session.execute(select(Play.song_id, Play.played_at).where(Play.user_id == user_id)
-                            .order_by(Play.played_at.desc(), Play.id.desc()).limit(limit)).all()
-    events = sorted(likes + plays, key=lambda r: r[1])[-limit:]
-    return [song for song, _ in events]
+_PLAYED, _HIDDEN = -1, -2  # the score column's marks for plays and 不感兴趣 in ``user_feedback``
 
 
-def excluded_songs(session: Session, user_id: int) -> set[int]:
-    """Songs never to recommend to this user: every rated song and every 不感兴趣."""
-    rated = session.scalars(select(Rating.song_id).where(Rating.user_id == user_id))
-    hidden = session.scalars(select(NotInterested.song_id).where(NotInterested.user_id == user_id))
-    return set(rated) | set(hidden)
+def user_feedback(session: Session, user_id: int, limit: int = HISTORY) -> tuple[list[int], set[int]]:
+    """The user's history (latest liked (score >= 3) and played songs, oldest first) and the songs
+    never to recommend to them (every rated song and every 不感兴趣), in one round trip."""
+    plays = (select(Play.song_id, Play.played_at).where(Play.user_id == user_id)
+             .order_by(Play.played_at.desc(), Play.id.desc()).limit(limit).subquery())
+    rows = session.execute(union_all(
+        select(Rating.song_id, Rating.score, Rating.updated_at).where(Rating.user_id == user_id),
+        select(plays.c.song_id, literal(_PLAYED), plays.c.played_at),
+        select(NotInterested.song_id, literal(_HIDDEN), NotInterested.created_at)
+        .where(NotInterested.user_id == user_id),
+    )).all()
+    liked = sorted((r for r in rows if r[1] >= LIKED), key=lambda r: r[2], reverse=True)[:limit]
+    events = sorted(liked + [r for r in rows if r[1] == _PLAYED], key=lambda r: r[2])[-limit:]
+    return [r[0] for r in events], {r[0] for r in rows if r[1] != _PLAYED}
 
 
 def _ranked(scores: np.ndarray, songs: IdMap, exclude: set[int], k: int, positive_only: bool) -> list[int]:
@@ -379,7 +387,8 @@ def _gru_items(state: _Models, history: list[int], exclude: set[int], k: int) ->
     context = context[context >= 0]
     if not len(context):
         return []
-    picked = _ranked(state.gru.score([context])[0], state.gru_songs, exclude, k, positive_only=False)
+    ids = state.gru_songs.ids[state.gru.top_items(context, k + len(exclude))]
+    picked = [int(s) for s in ids if int(s) not in exclude][:k]
     last = int(state.gru_songs.ids[context[-1]])
     return [(s, f"#after:{last}") for s in picked]
 
@@ -407,8 +416,7 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
     """Top-k songs for a user by one algorithm, each with a reason; never an empty row while the
     catalogue has songs. Cold start (no history) answers popular songs and asks for onboarding."""
     _validate(algorithm, k)
-    history = user_history(session, user_id)
-    exclude = excluded_songs(session, user_id)
+    history, exclude = user_feedback(session, user_id)
     message, version = None, None
     items: list[tuple[int, str]] = []
     if history:
@@ -431,11 +439,12 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
     if len(items) < k:
         taken = exclude | {s for s, _ in items}
         items += _taste_fill(session, history, taken, k - len(items))
+    # Every rated song is excluded, so no card has a rating to look up (``my_rating`` stays None).
     return {"algorithm": algorithm, "cold_start": not history, "message": message, "model_version": version,
-            "items": _with_cards(session, user_id, items)}
+            "items": _with_cards(session, None, items)}
 
 
-def _with_cards(session: Session, user_id: int, items: list[tuple[int, str]]) -> list[dict]:
+def _with_cards(session: Session, user_id: int | None, items: list[tuple[int, str]]) -> list[dict]:
     """Song cards plus readable reasons (placeholders name the song the reason refers to)."""
     ref = [int(r.split(":")[1]) for _, r in items if r.startswith("#")]
     names = dict(session.execute(select(Song.id, Song.name).where(Song.id.in_(ref))).all()) if ref else {}
