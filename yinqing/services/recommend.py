@@ -15,6 +15,7 @@ request reads the user's LATEST history, so a heart shows in the next answer.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import threading
@@ -37,6 +38,8 @@ from yinqing.services.errors import Conflict, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from yinqing.recsys.gru import GRU4Rec
+
+log = logging.getLogger(__name__)
 
 ALGORITHMS = ("gru", "usercf", "itemcf")
 MAX_K = 100
@@ -188,6 +191,8 @@ def _refresh_in_background(state: _Models, bind) -> None:
         try:
             with Session(bind) as own:
                 _refresh(state, own)
+        except Exception:  # noqa: BLE001 - the models in use keep serving; the next check retries
+            log.exception("kNN refresh failed")
         finally:
             state.rebuilding = False
 
