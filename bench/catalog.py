@@ -8,7 +8,9 @@ cycled; numbers drawn at random), builds the search index (timed), starts `yinqi
 - latency: bounded sequential requests, p50 / p99 in ms and the p50 ratio to /api/health;
 - throughput: the same endpoint from 4 client threads, requests/s and the ratio to /api/health.
 
-    .venv/bin/python bench/catalog.py [--backend sqlite|postgresql|both] [--songs 100000] [--requests 400]
+    .venv/bin/python bench/catalog.py [--backend sqlite|postgresql|mysql|both|all] [--songs 100000] [--requests 400]
+
+("both": SQLite and PostgreSQL; "all" adds MariaDB/MySQL.)
 
 Target: search p99 under 50 ms on 100k songs. Machine: 2-core CPU, 24 GiB (no GPU); client and
 server share the two cores, so the throughput figures are a lower bound.
@@ -46,7 +48,9 @@ from yinqing.text.searchtext import pinyin_words
 
 MIRROR = Settings().shared_data_dir / "netease" / "mirror"
 PG_ADMIN = os.environ.get("YINQING_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+MYSQL_ADMIN = os.environ.get("YINQING_BENCH_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
 CHUNK = 20_000
+BACKENDS = ("sqlite", "postgresql", "mysql")
 THREADS = 4
 
 
@@ -208,10 +212,10 @@ def measure(url: str, paths: list[str], count: int) -> dict:
 def run_backend(backend: str, args) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f"yq-bench-{backend}-"))
     drop = None
+    name = f"yq_bench_{os.getpid()}"
     if backend == "sqlite":
         url = f"sqlite:///{workdir / 'bench.db'}"
-    else:
-        name = f"yq_bench_{os.getpid()}"
+    elif backend == "postgresql":
         admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
         with admin.connect() as c:
             c.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
@@ -220,6 +224,15 @@ def run_backend(backend: str, args) -> None:
         def drop() -> None:
             with admin.connect() as c:
                 c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        admin = create_engine(MYSQL_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+        url = MYSQL_ADMIN.rstrip("/") + f"/{name}?charset=utf8mb4"
+
+        def drop() -> None:
+            with admin.connect() as c:
+                c.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
     proc = None
     try:
         upgrade(url)
@@ -236,6 +249,10 @@ def run_backend(backend: str, args) -> None:
             # (and keep autovacuum from starting on the fresh tables in the middle of it).
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
                 c.execute(text("VACUUM ANALYZE"))
+        elif backend == "mysql":
+            with engine.connect() as c:
+                for table in ("songs", "song_search", "song_artists", "artists", "albums", "ratings"):
+                    c.execute(text(f"ANALYZE TABLE {table}")).all()
         index_time = time.perf_counter() - t0
         engine.dispose()
         print(f"\n== {backend}: seeded {args.songs:,} songs, {args.artists:,} artists, {args.ratings:,} ratings "
@@ -272,7 +289,7 @@ def run_backend(backend: str, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--backend", choices=(*BACKENDS, "both", "all"), default="both")
     parser.add_argument("--songs", type=int, default=100_000)
     parser.add_argument("--artists", type=int, default=20_000)
     parser.add_argument("--users", type=int, default=10_000)
@@ -280,7 +297,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint and pass")
     args = parser.parse_args()
     print(f"Catalogue benchmark on {machine()}")
-    for backend in (("sqlite", "postgresql") if args.backend == "both" else (args.backend,)):
+    chosen = {"both": BACKENDS[:2], "all": BACKENDS}.get(args.backend, (args.backend,))
+    for backend in chosen:
         run_backend(backend, args)
 
 

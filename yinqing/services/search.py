@@ -8,16 +8,17 @@ query word must be a substring of a word of `doc`; each backend answers that fro
 - SQLite: an FTS5 table over `grams`, looked up by each query word's rarest bigrams (their
   document frequencies from fts5vocab), the substring itself checked when ranking;
 - PostgreSQL: words of 6+ characters by pg_trgm's GIN index over `doc` (`LIKE '%word%'`),
-  shorter ones by a stored tsvector of `grams` with a GIN index, as phrases (`'zh' <-> 'ho'`);
+  shorter ones by a stored tsvector of `grams` with a GIN index, as phrases (`'zh' <-> 'ho'`),
+  one-character words (nearly every song has them) checked on the rows read;
 - MariaDB: a FULLTEXT index over `grams` in boolean mode (phrases of bigrams).
 (Trigram indexes alone cannot serve the one- and two-character queries Chinese is full of.)
 
 When a query finds few songs, a typo-tolerant pass adds candidates that _rank keeps only when
 most of a query word's bigrams sit inside one word of the song (yinqing.text.searchtext
 .fuzzy_score): SQLite looks them up by the query's rarest bigrams (document frequencies from
-fts5vocab), PostgreSQL by pg_trgm word similarity (GIN trigram index), MariaDB by a relevance-
-ranked OR of the bigrams. Work per query is bounded: common terms read a capped number of
-index matches.
+fts5vocab), PostgreSQL by pg_trgm word similarity to each long query word (GIN trigram
+index), MariaDB by a relevance-ranked OR of the bigrams. Work per query is bounded: common
+terms read a capped number of index matches.
 Results are ranked: exact title, title prefix or whole-word hit, title substring, other
 substring, then fuzzy; ties by popularity, then id.
 """
@@ -52,6 +53,7 @@ EXACT_TOKENS = 2          # SQLite: rarest bigrams per query word the exact pass
 FTS_SCAN = 1000           # full-text matches read per exact query before ranking by popularity
 FUZZY_SCAN = 500          # ... and per typo-tolerant query
 PG_TRGM_MIN_WORD = 6      # PostgreSQL: words this long are matched with pg_trgm (LIKE)
+PG_FUZZY_SIMILARITY = 0.4  # PostgreSQL: pg_trgm word similarity a typo-tolerant candidate needs
 REFRESH_CHUNK = 1000
 _ROW = (SongSearch.song_id, SongSearch.title, SongSearch.doc, SongSearch.popularity)
 _COLUMNS = "s.song_id, s.title, s.doc, s.popularity"
@@ -180,29 +182,51 @@ def pg_tsquery(q: str) -> str:
     return " & ".join(parts)
 
 
-def _pg_exact(session: Session, q: str, limit: int) -> list[int]:
+def _pg_exact(session: Session, q: str, limit: int) -> list:
     # Long words go to pg_trgm (their trigrams are selective; a phrase of many common bigrams
-    # is not), short ones to the tsvector (no trigram can narrow down a two-character word).
-    long_words = [w for w in words(q) if len(w) >= PG_TRGM_MIN_WORD]
-    short = " ".join(w for w in words(q) if len(w) < PG_TRGM_MIN_WORD)
+    # is not), shorter ones to the tsvector (no trigram can narrow down a two-character word).
+    # One-character words (but the first, when all are) are checked on the rows read (strpos):
+    # as a tsvector prefix ('s':*) each reads the posting lists of every bigram it starts, and
+    # inside the scan they would make it read every match of the rest when few rows hold them all.
+    q_words = words(q)
+    indexed = [w for w in q_words if len(w) > 1] or q_words[:1]
+    long_words = [w for w in indexed if len(w) >= PG_TRGM_MIN_WORD]
+    short = " ".join(w for w in indexed if len(w) < PG_TRGM_MIN_WORD)
+    chars = [w for w in dict.fromkeys(q_words) if w not in indexed]
     conditions = [f"s.doc LIKE :w{n}" for n in range(len(long_words))]
-    params = {f"w{n}": f"%{w}%" for n, w in enumerate(long_words)}
+    params: dict = {f"w{n}": f"%{w}%" for n, w in enumerate(long_words)}
     if short:
         conditions.append("s.grams_tsv @@ to_tsquery('simple', :tsq)")
         params["tsq"] = pg_tsquery(short)
+    checks = " AND ".join(f"strpos(s.doc, :c{n}) > 0" for n in range(len(chars))) or "true"
+    params.update({f"c{n}": c for n, c in enumerate(chars)})
     sql = text(f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS} FROM song_search s "
-               f"WHERE {' AND '.join(conditions)} LIMIT :scan) s "
+               f"WHERE {' AND '.join(conditions)} LIMIT :scan) s WHERE {checks} "
                "ORDER BY s.popularity DESC NULLS LAST, s.song_id LIMIT :limit")
     return session.execute(sql, {**params, "scan": FTS_SCAN, "limit": limit}).all()
 
 
-def _pg_fuzzy(session: Session, q: str, limit: int) -> list[int]:
-    # A transaction-local threshold: typo'd words share fewer trigrams than the 0.6 default asks.
+def _pg_fuzzy(session: Session, q: str, limit: int) -> list:
+    """Songs whose text holds something like each long query word (pg_trgm word similarity).
+
+    Only the words a typo can be told in (FUZZY_MIN_CHARS+) are looked up, each on its own: the
+    whole query's trigrams include those of its short words (" th", "on "), which most songs
+    share, and each candidate costs a word_similarity over its text.
+    """
+    long_words = [w for w in words(q) if len(w) >= FUZZY_MIN_CHARS]
+    # Transaction-local settings. A word with a typo shares fewer trigrams than the 0.6 default
+    # asks. At that threshold the planner expects so many matches that it would rather read the
+    # table in order until `limit` rows match: for a rare word that tests every song (160-300 ms
+    # for one mistyped word among 100k songs), so sequential scans are off for this lookup.
+    session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :similarity, true), "
+                         "set_config('enable_seqscan', 'off', true)"), {"similarity": str(PG_FUZZY_SIMILARITY)})
     # No ORDER BY: the first candidates are enough, _rank scores them (a sort would have to
-    # compute the similarity of every song sharing a common trigram).
-    session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)"))
-    sql = text(f"SELECT {_COLUMNS} FROM song_search s WHERE :q <% s.doc LIMIT :limit")
-    return session.execute(sql, {"q": q, "limit": limit}).all()
+    # compute the similarity of every candidate).
+    conditions = " AND ".join(f":w{n} <% s.doc" for n in range(len(long_words)))
+    sql = text(f"SELECT {_COLUMNS} FROM song_search s WHERE {conditions} LIMIT :limit")
+    rows = session.execute(sql, {**{f"w{n}": w for n, w in enumerate(long_words)}, "limit": limit}).all()
+    session.execute(text("RESET enable_seqscan"))
+    return rows
 
 
 # --- MariaDB / MySQL: FULLTEXT --------------------------------------------------------------
