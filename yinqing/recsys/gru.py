@@ -240,18 +240,25 @@ class GRU4Rec:
 
         ``score`` reads the whole float32 item table (100k songs x 100 = 40 MB, 7-15 ms of memory
         traffic on this CPU). Here a bfloat16 copy (half the bytes, oneDNN kernels) picks
-        ``2n + 200`` candidates and only those are scored exactly in float32; the order differs
-        only if rounding (~0.4 % per weight) moved an item across that margin.
+        ``2n + 200`` candidates, plus the context's own songs, and only those are scored exactly in
+        float32; the order differs only if rounding (~0.4 % per weight) moved an item across that
+        margin. With ``repeat`` the softmax normaliser also comes from the bfloat16 pass.
         """
-        if getattr(self, "repeat", 0.0) > 0 or not self._bf16_pays():  # a mixture needs every score
+        if not self._bf16_pays():
             scores = self.score([context])[0]
             best = np.argpartition(-scores, min(n, len(scores)) - 1)[:n]
             return best[np.argsort(-scores[best], kind="stable")]
         with _one_thread():
             h = self.hidden_states([context])
             rough = nn.functional.linear(h.bfloat16(), self._bf16).float()[0] + self.net.bias
-            candidates = torch.topk(rough, min(2 * n + 200, self.n_items)).indices
+            own = np.asarray(context, dtype=np.int64)
+            own = torch.from_numpy(own[(own >= 0) & (own < self.n_items)])
+            candidates = torch.unique(torch.cat([torch.topk(rough, min(2 * n + 200, self.n_items)).indices, own]))
             exact = self.net.emb.index_select(0, candidates) @ h[0] + self.net.bias.index_select(0, candidates)
+            repeat = getattr(self, "repeat", 0.0)
+            if repeat > 0:  # score's mixture: (1 - repeat) * softmax + the context's repeat share
+                exact = (exact - torch.logsumexp(rough, 0)).exp_().mul_(1.0 - repeat)
+                exact += self._repeat_share([context])[0].index_select(0, candidates)
             return candidates[torch.argsort(exact, descending=True, stable=True)[:n]].numpy()
 
     def _bf16_pays(self) -> bool:
