@@ -7,7 +7,14 @@ import pytest
 
 from yinqing.recsys.baselines import SKNN, Popularity, SequentialRules
 from yinqing.recsys.data import Events, TrainData, build_train_data, read_playlists, read_sessions
-from yinqing.recsys.evaluate import evaluate_model, make_split, metrics_from_ranks, target_ranks, top_k_sets
+from yinqing.recsys.evaluate import (
+    evaluate_model,
+    make_split,
+    metrics_from_ranks,
+    target_ranks,
+    top_k_sets,
+    tune,
+)
 from yinqing.recsys.gru import GRU4Rec
 from yinqing.recsys.knn import KNN
 
@@ -38,11 +45,41 @@ def test_gru_recovers_a_fixed_next_song_rule():
 def test_gru_bpr_max_learns_the_rule_too_and_survives_a_round_trip():
     seqs, perm = rule_sequences(n_items=30, n_seqs=200, length=8, seed=2)
     data = TrainData(30, seqs, np.arange(len(seqs)))
-    model = GRU4Rec(hidden=32, loss="bpr-max", n_sample=16, batch_size=16, lr=0.2, epochs=4).fit(data)
+    model = GRU4Rec(hidden=32, loss="bpr-max", n_sample=16, batch_size=16, lr=0.2, epochs=4, repeat=0.0).fit(data)
     contexts = [np.array([i]) for i in range(30)]
     assert (model.score(contexts).argmax(1) == perm).mean() > 0.8
     again = GRU4Rec.from_bytes(model.to_bytes())
     np.testing.assert_allclose(again.score(contexts), model.score(contexts), rtol=1e-5)
+
+
+def test_gru_repeat_mixture_adds_the_context_songs_to_a_distribution():
+    seqs, perm = rule_sequences(n_items=30, n_seqs=200, length=8, seed=4)
+    model = GRU4Rec(hidden=32, n_sample=16, batch_size=16, lr=0.2, epochs=4, repeat=0.0).fit(
+        TrainData(30, seqs, np.arange(len(seqs)))
+    )
+    context = [np.array([3, 5])]
+    plain = model.score(context)[0]
+    model.repeat, model.repeat_decay = 0.9, 0.5
+    mixed = model.score(context)[0]
+    assert plain.argmax() == perm[5]
+    assert mixed.sum() == pytest.approx(1.0, abs=1e-4)
+    # 0.9 of the mass goes to the context, the newest song weighing twice the older one.
+    assert mixed[5] > mixed[3] > 0.3 and mixed.argmax() == 5
+    others = np.setdiff1d(np.arange(30), [3, 5])
+    assert np.argsort(-mixed[others])[:5].tolist() == np.argsort(-plain[others])[:5].tolist()
+
+
+def test_tuning_shares_one_fit_between_scoring_settings_and_matches_a_fresh_fit():
+    seqs, _ = rule_sequences(n_items=30, n_seqs=120, length=6, seed=5)
+    events = Events.from_rows(
+        [(u, u, int(i), t) for u, seq in enumerate(seqs) for t, i in enumerate(seq)]
+    )
+    split = make_split(events.take(events.users < 100), events.take(events.users >= 100))
+    make = lambda **kw: GRU4Rec(hidden=16, n_sample=8, batch_size=8, epochs=1, **kw)
+    params, result = tune(make, [{"repeat": 0.0}, {"repeat": 0.5}], split)
+    again = evaluate_model(make(**params).fit(split.train), split)
+    assert result["MRR@20"] == pytest.approx(again["MRR@20"])
+    assert result["HR@20"] == pytest.approx(again["HR@20"])
 
 
 def test_gru_reads_the_latest_history_without_retraining():

@@ -19,6 +19,7 @@ import numpy as np
 from yinqing.recsys.data import Events, IdMap, TrainData, build_train_data
 
 CUTOFFS = (10, 20)
+SCORING_ONLY = ("history", "repeat", "repeat_decay")  # GRU settings read at scoring time only
 
 
 @dataclass
@@ -149,10 +150,21 @@ def tune(
     limit: int | None = None,
     log: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, Any], dict[str, float]]:
-    """Fit each candidate on the validation split's training part; the best by ``metric``."""
+    """Fit each candidate on the validation split's training part; the best by ``metric``.
+
+    Consecutive candidates that differ only in scoring settings (``SCORING_ONLY``) share one fit.
+    """
     best: tuple[dict[str, Any], dict[str, float]] | None = None
+    model, fitted_for = None, None
     for params in candidates:
-        model = factory(**params).fit(valid.train)
+        training = {k: v for k, v in params.items() if k not in SCORING_ONLY}
+        if model is None or training != fitted_for:
+            model, fitted_for = factory(**params).fit(valid.train), training
+        else:
+            fresh = factory(**params)  # unfitted: its scoring settings, defaults included
+            for key in SCORING_ONLY:
+                if hasattr(fresh, key):
+                    setattr(model, key, getattr(fresh, key))
         result = evaluate_model(model, valid, limit=limit)
         if log:
             log(f"  {params} -> {metric}={result[metric]:.4f} HR@20={result['HR@20']:.4f}")

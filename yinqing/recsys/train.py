@@ -37,16 +37,14 @@ METHODS: dict[str, tuple[Callable[..., Any], list[dict[str, Any]]]] = {
     "Popularity": (Popularity, [{}]),
     "SR": (SequentialRules, grid({"window": [1, 3, 10], "n_last": [1, 3], "decay": [0.5]})),
     "ItemKNN": (_item_knn, grid({"k": [100], "shrink": [0.0, 20.0], "n_last": [1, 3, 10], "decay": [0.5]})),
-    "SKNN": (SKNN, grid({"k": [50, 200], "n_last": [5, 20, 100], "decay": [0.9]})),
+    "SKNN": (SKNN, grid({"k": [50, 200], "n_last": [5, 20, 100], "decay": [0.5, 0.9]})),
     "UserKNN": (_user_knn, grid({"k": [20, 100], "shrink": [0.0, 10.0], "n_last": [200]})),
+    # Two training settings (30Music chose the first, the playlists the second), each scored with
+    # and without the repeat mixture; candidates differing only in repeat share one fit.
     "GRU4Rec": (
         _gru,
-        [
-            {"loss": "ce", "hidden": 100, "n_sample": 512, "epochs": 3, "history": 20, "train_on": "sessions"},
-            {"loss": "ce", "hidden": 100, "n_sample": 512, "epochs": 3, "history": 50, "train_on": "users"},
-            {"loss": "ce", "hidden": 200, "n_sample": 512, "epochs": 5, "history": 20, "train_on": "sessions",
-             "dropout_emb": 0.2},
-        ],
+        grid({"hidden": [100], "epochs": [5], "repeat": [0.0, 0.2, 0.4]})
+        + grid({"hidden": [200], "epochs": [10], "repeat": [0.0, 0.2, 0.4]}),
     ),
 }
 
