@@ -171,12 +171,15 @@ def test_home_page_rows(client, songs):
 def test_search_index_follows_renames_and_deletes(app, songs):
     with app.extensions["yinqing"]["sessionmaker"]() as s:
         song = s.get(Song, songs[3]["id"])
-        song.name = "全新的名字"
+        song.name = "全新的名字 Lullaby Quantumly"
         s.flush()
         refresh_search_index(s, [song.id])
         s.commit()
         assert search_song_ids(s, "全新的名字") == [song.id]
         assert song.id not in search_song_ids(s, songs[3]["name"])
+        # a new word is found with a typo too (PostgreSQL: the renamed song's words were added)
+        assert search_song_ids(s, "lulaby quantumly") == [song.id]
+        assert search_song_ids(s, "quantumyl") == [song.id]
         s.delete(song)
         s.flush()
         refresh_search_index(s, [song.id])

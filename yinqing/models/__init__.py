@@ -5,11 +5,11 @@ from yinqing.models.comments import Comment
 from yinqing.models.crawl import CrawlUnit
 from yinqing.models.jobs import Job
 from yinqing.models.music import Album, Artist, Lyric, Playlist, PlaylistTrack, Song, SongArtist
-from yinqing.models.search import SongSearch
+from yinqing.models.search import SearchWord, SongSearch
 from yinqing.models.stats import SongStats, StatsCache
 from yinqing.models.users import NotInterested, Play, Rating, User
 
 __all__ = [
     "Base", "Album", "Artist", "Comment", "CrawlUnit", "Job", "Lyric", "NotInterested", "Play", "Playlist",
-    "PlaylistTrack", "Rating", "Song", "SongArtist", "SongSearch", "SongStats", "StatsCache", "User",
+    "PlaylistTrack", "Rating", "SearchWord", "Song", "SongArtist", "SongSearch", "SongStats", "StatsCache", "User",
 ]

@@ -3,6 +3,8 @@
 Each backend indexes these rows with its own full-text machinery (see migration 0004 and
 yinqing.services.search): SQLite an FTS5 table kept in sync by triggers, PostgreSQL GIN indexes
 (tsvector over `grams`, pg_trgm over `doc`), MariaDB a FULLTEXT index over `grams`.
+PostgreSQL also keeps the distinct words of those texts (`search_words`, pg_trgm over `word`)
+for its typo-tolerant pass; the other backends leave that table empty.
 """
 
 from __future__ import annotations
@@ -27,3 +29,16 @@ class SongSearch(Base):
     popularity: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (Index("ix_song_search_title", "title"), Index("ix_song_search_popularity", "popularity"))
+
+
+class SearchWord(Base):
+    """A distinct word of the search texts, SEARCH_WORD_MIN_CHARS to 64 characters long.
+
+    PostgreSQL's typo-tolerant pass looks up the words nearest a mistyped one here (pg_trgm
+    similarity over short strings) before it reads the songs that hold them. Words of songs
+    deleted or renamed since the last full rebuild may linger: they only find no song.
+    """
+
+    __tablename__ = "search_words"
+
+    word: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -16,8 +16,8 @@ query word must be a substring of a word of `doc`; each backend answers that fro
 When a query finds few songs, a typo-tolerant pass adds candidates that _rank keeps only when
 most of a query word's bigrams sit inside one word of the song (yinqing.text.searchtext
 .fuzzy_score): SQLite looks them up by the query's rarest bigrams (document frequencies from
-fts5vocab), PostgreSQL by pg_trgm word similarity to each long query word (GIN trigram
-index), MariaDB by a relevance-ranked OR of the bigrams. Work per query is bounded: common
+fts5vocab), PostgreSQL by the known words most similar to each long query word (pg_trgm over
+the distinct words, `search_words`), MariaDB by a relevance-ranked OR of the bigrams. Work per query is bounded: common
 terms read a capped number of index matches.
 Results are ranked: exact title, title prefix or whole-word hit, title substring, other
 substring, then fuzzy; ties by popularity, then id.
@@ -28,10 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, delete, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from yinqing.models import Album, Artist, Song, SongArtist
-from yinqing.models.search import SongSearch
+from yinqing.models.search import SearchWord, SongSearch
 from yinqing.text.searchtext import (
     clean_query,
     fuzzy_score,
@@ -53,7 +54,10 @@ EXACT_TOKENS = 2          # SQLite: rarest bigrams per query word the exact pass
 FTS_SCAN = 1000           # full-text matches read per exact query before ranking by popularity
 FUZZY_SCAN = 500          # ... and per typo-tolerant query
 PG_TRGM_MIN_WORD = 6      # PostgreSQL: words this long are matched with pg_trgm (LIKE)
-PG_FUZZY_SIMILARITY = 0.4  # PostgreSQL: pg_trgm word similarity a typo-tolerant candidate needs
+PG_FUZZY_SIMILARITY = 0.4  # PostgreSQL: pg_trgm similarity of a known word to a mistyped one
+PG_NEAR_WORDS = 3         # ... and the most similar known words looked up per mistyped word
+PG_MISTYPED_WORDS = 2     # ... for at most this many mistyped words of a query
+SEARCH_WORD_MIN_CHARS = FUZZY_MIN_CHARS - 1  # shortest word kept in search_words (one letter dropped)
 REFRESH_CHUNK = 1000
 _ROW = (SongSearch.song_id, SongSearch.title, SongSearch.doc, SongSearch.popularity)
 _COLUMNS = "s.song_id, s.title, s.doc, s.popularity"
@@ -207,26 +211,50 @@ def _pg_exact(session: Session, q: str, limit: int) -> list:
 
 
 def _pg_fuzzy(session: Session, q: str, limit: int) -> list:
-    """Songs whose text holds something like each long query word (pg_trgm word similarity).
+    """Songs holding, for each long query word, the word itself when some song has it, else one
+    of the known words most like it.
 
-    Only the words a typo can be told in (FUZZY_MIN_CHARS+) are looked up, each on its own: the
-    whole query's trigrams include those of its short words (" th", "on "), which most songs
-    share, and each candidate costs a word_similarity over its text.
+    Only the words a typo can be told in (FUZZY_MIN_CHARS+) are looked up. pg_trgm finds the
+    nearest words in `search_words` (a similarity over short strings), then the songs holding
+    them (LIKE over `doc`, GIN trigram index). Matching a mistyped word against whole song texts
+    instead reads about a thousand candidates per word, each costing a word_similarity over
+    its text (30-40 ms).
     """
-    long_words = [w for w in words(q) if len(w) >= FUZZY_MIN_CHARS]
-    # Transaction-local settings. A word with a typo shares fewer trigrams than the 0.6 default
-    # asks. At that threshold the planner expects so many matches that it would rather read the
-    # table in order until `limit` rows match: for a rare word that tests every song (160-300 ms
-    # for one mistyped word among 100k songs), so sequential scans are off for this lookup.
-    session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :similarity, true), "
+    # Transaction-local settings. A mistyped word shares fewer trigrams than the 0.3 default
+    # asks. With a LIMIT the planner may rather read the table in order until enough rows
+    # match: for a rare word that tests every song (160-300 ms), so sequential scans are off.
+    session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :similarity, true), "
                          "set_config('enable_seqscan', 'off', true)"), {"similarity": str(PG_FUZZY_SIMILARITY)})
-    # No ORDER BY: the first candidates are enough, _rank scores them (a sort would have to
-    # compute the similarity of every candidate).
-    conditions = " AND ".join(f":w{n} <% s.doc" for n in range(len(long_words)))
-    sql = text(f"SELECT {_COLUMNS} FROM song_search s WHERE {conditions} LIMIT :limit")
-    rows = session.execute(sql, {**{f"w{n}": w for n, w in enumerate(long_words)}, "limit": limit}).all()
+    choices = _pg_near_words(session, [w for w in words(q) if len(w) >= FUZZY_MIN_CHARS])
+    rows = []
+    if choices:
+        params = {f"p{n}_{k}": f"%{w}%" for n, near in enumerate(choices) for k, w in enumerate(near)}
+        conditions = " AND ".join("(" + " OR ".join(f"s.doc LIKE :p{n}_{k}" for k in range(len(near))) + ")"
+                                  for n, near in enumerate(choices))
+        # No ORDER BY: the first candidates are enough, _rank scores them.
+        sql = text(f"SELECT {_COLUMNS} FROM song_search s WHERE {conditions} LIMIT :limit")
+        rows = session.execute(sql, {**params, "limit": limit}).all()
     session.execute(text("RESET enable_seqscan"))
     return rows
+
+
+def _pg_near_words(session: Session, q_words: list[str]) -> list[list[str]]:
+    """Per query word, [the word] when it is known, else the known words most like it.
+
+    Words without a near known word are left out, and so are all but the longest
+    PG_MISTYPED_WORDS mistyped ones: each alternative is one more index scan.
+    """
+    sql = text("SELECT n.i, w.word FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS n(q, i) "
+               "CROSS JOIN LATERAL (SELECT word FROM search_words WHERE word % n.q "
+               "ORDER BY word <-> n.q, word LIMIT :near) w")
+    near: dict[int, list[str]] = {}
+    for i, word in session.execute(sql, {"words": q_words, "near": PG_NEAR_WORDS}):
+        near.setdefault(i - 1, []).append(word)
+    known = [[w] for i, w in enumerate(q_words) if w in near.get(i, ())]
+    mistyped = sorted((i for i, w in enumerate(q_words) if i in near and w not in near[i]),
+                      key=lambda i: -len(q_words[i]))
+    mistyped = [near[i] for i in mistyped]
+    return known + mistyped[:PG_MISTYPED_WORDS]
 
 
 # --- MariaDB / MySQL: FULLTEXT --------------------------------------------------------------
@@ -269,8 +297,11 @@ def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None
     name are left out (they cannot be searched for); deleted songs lose their row.
     """
     session.info.pop("fts5_frequencies", None)  # the index changes: forget remembered frequencies
+    keep_words = session.get_bind().dialect.name == "postgresql"  # only its typo pass reads them
     if song_ids is None:
         session.execute(delete(SongSearch))
+        if keep_words:
+            session.execute(delete(SearchWord))
         ids = list(session.scalars(select(Song.id).where(Song.name.is_not(None)).order_by(Song.id)))
     else:
         ids = list(dict.fromkeys([int(i) for i in song_ids] + _songs_of(session, artist_ids, album_ids)))
@@ -282,8 +313,16 @@ def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None
         rows = _index_rows(session, chunk)
         if rows:
             session.execute(insert(SongSearch), rows)
+            if keep_words:
+                _add_words(session, rows)
         written += len(rows)
     return written
+
+
+def _add_words(session: Session, rows: list[dict]) -> None:
+    found = {w for row in rows for w in words(row["doc"]) if SEARCH_WORD_MIN_CHARS <= len(w) <= 64}
+    if found:
+        session.execute(pg_insert(SearchWord).on_conflict_do_nothing(), [{"word": w} for w in sorted(found)])
 
 
 def _songs_of(session: Session, artist_ids: Iterable[int], album_ids: Iterable[int]) -> list[int]:
