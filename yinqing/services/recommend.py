@@ -51,7 +51,8 @@ SYNC_REBUILD = 300_000  # below this many interactions a stale kNN is rebuilt in
 RETRAIN_AFTER = 50    # new feedback events that make the GRU due for retraining
 KEEP_VERSIONS = 3
 # The tuned GRU settings (see README, "Recommender evaluation").
-GRU_PARAMS = {"loss": "ce", "hidden": 100, "n_sample": 512, "epochs": 3, "history": 20, "train_on": "sessions"}
+GRU_PARAMS = {"loss": "ce", "hidden": 100, "n_sample": 128, "dropout_hidden": 0.3, "epochs": 5, "history": 20,
+              "train_on": "sessions", "repeat": 0.2, "repeat_decay": 0.97}
 ITEMCF_PARAMS = {"k": 100, "shrink": 20.0, "n_last": 10, "decay": 0.7}
 USERCF_PARAMS = {"k": 50, "shrink": 10.0, "n_last": HISTORY, "decay": 0.95}
 
