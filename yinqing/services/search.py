@@ -17,8 +17,8 @@ When a query finds few songs, a typo-tolerant pass adds candidates that _rank ke
 most of a query word's bigrams sit inside one word of the song (yinqing.text.searchtext
 .fuzzy_score): SQLite looks them up by the query's rarest bigrams (document frequencies from
 fts5vocab), PostgreSQL by the known words most similar to each long query word (pg_trgm over
-the distinct words, `search_words`), MariaDB by a relevance-ranked OR of the bigrams. Work per query is bounded: common
-terms read a capped number of index matches.
+the distinct words, `search_words`), MariaDB by a relevance-ranked OR of the bigrams. Work
+per query is bounded: common terms read a capped number of index matches.
 Results are ranked: exact title, title prefix or whole-word hit, title substring, other
 substring, then fuzzy; ties by popularity, then id.
 """
