@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from yinqing.models import Artist, NotInterested, Play, Playlist, PlaylistTrack, Rating, Song, SongArtist
@@ -337,22 +337,30 @@ def _validate(algorithm: str, k: int) -> None:
         raise InvalidInput(f"k 需在 1–{MAX_K} 之间 / k must be 1-{MAX_K}", {"k": ["range"]})
 
 
-_PLAYED, _HIDDEN = -1, -2  # the score column's marks for plays and 不感兴趣 in ``user_feedback``
+_PLAYED, _HIDDEN = -1, -2  # the score column's marks for plays and 不感兴趣 in ``_FEEDBACK``
 
 
-def user_feedback(session: Session, user_id: int, limit: int = HISTORY) -> tuple[list[int], set[int]]:
+def _feedback_statement():
+    """A user's ratings, latest ``HISTORY`` plays and 不感兴趣 as (song, score or mark, time)."""
+    user = bindparam("user_id")
+    plays = (select(Play.song_id, Play.played_at).where(Play.user_id == user)
+             .order_by(Play.played_at.desc(), Play.id.desc()).limit(HISTORY).subquery())
+    return union_all(
+        select(Rating.song_id, Rating.score, Rating.updated_at).where(Rating.user_id == user),
+        select(plays.c.song_id, literal(_PLAYED), plays.c.played_at),
+        select(NotInterested.song_id, literal(_HIDDEN), NotInterested.created_at).where(NotInterested.user_id == user),
+    )
+
+
+_FEEDBACK = _feedback_statement()  # built once: building and keying it cost more than running it
+
+
+def user_feedback(session: Session, user_id: int) -> tuple[list[int], set[int]]:
     """The user's history (latest liked (score >= 3) and played songs, oldest first) and the songs
     never to recommend to them (every rated song and every 不感兴趣), in one round trip."""
-    plays = (select(Play.song_id, Play.played_at).where(Play.user_id == user_id)
-             .order_by(Play.played_at.desc(), Play.id.desc()).limit(limit).subquery())
-    rows = session.execute(union_all(
-        select(Rating.song_id, Rating.score, Rating.updated_at).where(Rating.user_id == user_id),
-        select(plays.c.song_id, literal(_PLAYED), plays.c.played_at),
-        select(NotInterested.song_id, literal(_HIDDEN), NotInterested.created_at)
-        .where(NotInterested.user_id == user_id),
-    )).all()
-    liked = sorted((r for r in rows if r[1] >= LIKED), key=lambda r: r[2], reverse=True)[:limit]
-    events = sorted(liked + [r for r in rows if r[1] == _PLAYED], key=lambda r: r[2])[-limit:]
+    rows = session.execute(_FEEDBACK, {"user_id": user_id}).all()
+    liked = sorted((r for r in rows if r[1] >= LIKED), key=lambda r: r[2], reverse=True)[:HISTORY]
+    events = sorted(liked + [r for r in rows if r[1] == _PLAYED], key=lambda r: r[2])[-HISTORY:]
     return [r[0] for r in events], {r[0] for r in rows if r[1] != _PLAYED}
 
 
@@ -453,8 +461,9 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
 def _with_cards(session: Session, user_id: int | None, items: list[tuple[int, str]]) -> list[dict]:
     """Song cards plus readable reasons (placeholders name the song the reason refers to)."""
     ref = [int(r.split(":")[1]) for _, r in items if r.startswith("#")]
-    names = dict(session.execute(select(Song.id, Song.name).where(Song.id.in_(ref))).all()) if ref else {}
-    cards = {c["id"]: c for c in song_cards(session, [s for s, _ in items], user_id)}
+    # The songs the reasons name come with the cards: one query fewer.
+    cards = {c["id"]: c for c in song_cards(session, list(dict.fromkeys([s for s, _ in items] + ref)), user_id)}
+    names = {song: card["name"] for song, card in cards.items()}
     out = []
     for song, reason in items:
         if song not in cards:
