@@ -14,6 +14,7 @@ request reads the user's LATEST history, so a heart shows in the next answer.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -71,66 +72,85 @@ class Feedback:
     n_events: int
 
 
-def _playlist_tracks(session: Session) -> list[tuple[int, int]]:
-    return session.execute(select(PlaylistTrack.playlist_id, PlaylistTrack.song_id)
-                           .order_by(PlaylistTrack.playlist_id, PlaylistTrack.position)).all()
+# The background kNN rebuild reads every interaction. Fetched in one piece, a million rows held the
+# GIL for over a second, stalling every request the server was answering (measured on SQLite); so
+# they are fetched in chunks and kept as arrays. Even so, the stream of short-lived rows set off
+# full garbage collections of everything the server holds (0.1-0.2 s each, also under the GIL):
+# during a rebuild those objects are frozen out of the collector (see ``_refresh``).
+CHUNK = 10_000
 
 
-def _user_events(session: Session) -> list[tuple[int, int, float, object]]:
-    """(user, song, weight, time) for likes/stars and plays, oldest first."""
-    ratings = session.execute(select(Rating.user_id, Rating.song_id, Rating.score, Rating.updated_at)
-                              .where(Rating.score > 0)).all()
-    plays = session.execute(select(Play.user_id, Play.song_id, Play.played_at)).all()
-    rows = [(u, s, score / 5.0, t) for u, s, score, t in ratings] + [(u, s, 1.0, t) for u, s, t in plays]
-    rows.sort(key=lambda r: (r[0], r[3]))
-    return rows
+def _columns(session: Session, stmt, kinds: str) -> list[np.ndarray]:
+    """The statement's columns as arrays, ``CHUNK`` rows at a time. ``kinds``: one letter per
+    column, "i" integer, "f" float, "t" datetime (as POSIX seconds)."""
+    parts: list[list[np.ndarray]] = [[] for _ in kinds]
+    for chunk in session.execute(stmt.execution_options(yield_per=CHUNK)).partitions():
+        for column, kind, values in zip(parts, kinds, zip(*chunk), strict=True):
+            if kind == "t":
+                column.append(np.fromiter((t.timestamp() for t in values), np.float64, len(values)))
+            else:
+                column.append(np.array(values, dtype=np.int64 if kind == "i" else np.float64))
+    return [np.concatenate(column) if column else np.zeros(0, dtype=np.int64 if kind == "i" else np.float64)
+            for column, kind in zip(parts, kinds, strict=True)]
+
+
+def _playlist_tracks(session: Session) -> tuple[np.ndarray, np.ndarray]:
+    """(playlist ids, song ids), by playlist and position."""
+    return tuple(_columns(session, select(PlaylistTrack.playlist_id, PlaylistTrack.song_id)
+                          .order_by(PlaylistTrack.playlist_id, PlaylistTrack.position), "ii"))
+
+
+def _user_events(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(users, songs, weights, times) of likes/stars (score/5) and plays (1.0), by user, oldest first."""
+    r_users, r_songs, scores, r_times = _columns(
+        session, select(Rating.user_id, Rating.song_id, Rating.score, Rating.updated_at).where(Rating.score > 0), "ifft")
+    p_users, p_songs, p_times = _columns(session, select(Play.user_id, Play.song_id, Play.played_at), "iit")
+    users, songs = np.concatenate([r_users, p_users]), np.concatenate([r_songs, p_songs])
+    weights, times = np.concatenate([scores / 5.0, np.ones(len(p_users))]), np.concatenate([r_times, p_times])
+    order = np.lexsort((times, users))  # stable: a rating before a play of the same instant
+    return users[order], songs[order], weights[order], times[order]
 
 
 def load_feedback(session: Session) -> Feedback:
     """Build the song id map, sequences and the user x song preference matrix."""
-    tracks, events = _playlist_tracks(session), _user_events(session)
-    songs = IdMap.from_ids([s for _, s in tracks] + [e[1] for e in events])
-    seqs, owners, rows, cols, weights = [], [], [], [], []
-    playlist_row: dict[int, int] = {}
-    for pid, sid in tracks:
-        playlist_row.setdefault(pid, len(playlist_row))
-    user_row = {u: len(playlist_row) + i for i, u in enumerate(dict.fromkeys(e[0] for e in events))}
-    for pid, group in _grouped([(p, s) for p, s in tracks]):
-        seqs.append(songs.encode(group))
-        owners.append(playlist_row[pid])
-    for uid, group in _grouped([(e[0], e) for e in events]):
-        liked = [e[1] for e in group if e[2] >= LIKED / 5.0 or e[2] == 1.0]
-        if liked:
-            seqs.append(songs.encode(liked))
-            owners.append(user_row[uid])
-        rows += [user_row[uid]] * len(group)
-        cols += [e[1] for e in group]
-        weights += [np.log1p(e[2]) if e[2] == 1.0 else e[2] for e in group]
-    rows += [playlist_row[p] for p, _ in tracks]
-    cols += [s for _, s in tracks]
-    weights += [1.0] * len(tracks)
-    n_rows = len(playlist_row) + len(user_row)
-    matrix = preference_matrix(np.array(rows, dtype=np.int64), songs.encode(cols), np.array(weights),
-                               n_rows, len(songs))
-    data = TrainData(len(songs), seqs, np.array(owners, dtype=np.int64), matrix.tocsr())
-    return Feedback(songs, data, user_row, len(tracks) + len(events))
+    pids, track_songs = _playlist_tracks(session)
+    users, event_songs, weights, _ = _user_events(session)
+    raw = np.concatenate([track_songs, event_songs])
+    uniq, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
+    by_appearance = np.argsort(first, kind="stable")
+    songs = IdMap(uniq[by_appearance])  # indexes in order of first appearance
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[by_appearance] = np.arange(len(uniq))
+    codes = rank[inverse]
+    track_codes, event_codes = codes[: len(pids)], codes[len(pids):]
+    playlists, playlist_rows = np.unique(pids, return_inverse=True)
+    user_ids, user_rows = np.unique(users, return_inverse=True)
+    user_rows = user_rows + len(playlists)
+    liked = (weights >= LIKED / 5.0) | (weights == 1.0)
+    seqs = _split_by(track_codes, pids) + _split_by(event_codes[liked], users[liked])
+    owners = np.concatenate([np.arange(len(playlists)), np.unique(user_rows[liked])]).astype(np.int64)
+    matrix = preference_matrix(np.concatenate([user_rows, playlist_rows]), np.concatenate([event_codes, track_codes]),
+                               np.concatenate([np.where(weights == 1.0, np.log1p(weights), weights), np.ones(len(pids))]),
+                               len(playlists) + len(user_ids), len(songs))
+    data = TrainData(len(songs), seqs, owners, matrix.tocsr())
+    user_row = {int(u): len(playlists) + i for i, u in enumerate(user_ids)}
+    return Feedback(songs, data, user_row, len(pids) + len(users))
 
 
-def _grouped(pairs: list[tuple[int, object]]) -> list[tuple[int, list]]:
-    out: list[tuple[int, list]] = []
-    for key, value in pairs:
-        if not out or out[-1][0] != key:
-            out.append((key, []))
-        out[-1][1].append(value)
-    return out
+def _split_by(values: np.ndarray, keys: np.ndarray) -> list[np.ndarray]:
+    """``values`` cut where the (grouped) ``keys`` change."""
+    if not len(values):
+        return []
+    return np.split(values, np.flatnonzero(np.diff(keys)) + 1)
 
 
 def database_events(session: Session) -> Events:
     """All interactions as an event table for ``yinqing evaluate`` (playlists are users with
     negative ids and come before every real event in time)."""
-    rows = [(-pid, -pid, sid, pos) for pos, (pid, sid) in enumerate(_playlist_tracks(session))]
-    rows += [(u, u, s, int(t.timestamp())) for u, s, _, t in _user_events(session)]
-    return Events.from_rows(rows)
+    pids, track_songs = _playlist_tracks(session)
+    users, songs, _, times = _user_events(session)
+    return Events(np.concatenate([-pids, users]), np.concatenate([-pids, users]), np.concatenate([track_songs, songs]),
+                  np.concatenate([np.arange(len(pids)), times.astype(np.int64)]))
 
 
 def _signature(session: Session) -> tuple:
@@ -184,7 +204,11 @@ def _refresh(state: _Models, session: Session) -> None:
     recent = time.monotonic() - state.built_at < KNN_REFRESH_S
     if state.feedback is not None and (state.signature == signature or recent):
         return
-    _build_knn(state, load_feedback(session), signature)
+    gc.freeze()  # see CHUNK; unfrozen afterwards, so nothing escapes collection for good
+    try:
+        _build_knn(state, load_feedback(session), signature)
+    finally:
+        gc.unfreeze()
 
 
 def _refresh_in_background(state: _Models, bind) -> None:
@@ -192,7 +216,7 @@ def _refresh_in_background(state: _Models, bind) -> None:
         try:
             with Session(bind) as own:
                 _refresh(state, own)
-        except Exception:  # noqa: BLE001 - the models in use keep serving; the next check retries
+        except Exception:  # the models in use keep serving; the next check retries
             log.exception("kNN refresh failed")
         finally:
             state.rebuilding = False
