@@ -4,8 +4,8 @@ cold start and onboarding, 不感兴趣, similar songs, model versions and bad i
 from __future__ import annotations
 
 import pytest
-from tests.catalog_seed import seed_catalogue
 
+from tests.catalog_seed import seed_catalogue
 from yinqing.models import Playlist, PlaylistTrack
 from yinqing.services import recommend
 
@@ -178,3 +178,32 @@ def test_big_catalogues_build_in_the_background_and_serve_meanwhile(client, make
             break
         time.sleep(0.2)
     assert set(_ids(result)) == set(world["a"][1:4])
+
+
+def test_big_catalogues_pick_up_new_playlists_in_the_background(client, world, app, monkeypatch):
+    import time
+
+    monkeypatch.setattr(recommend, "SYNC_REBUILD", 0)  # checks and rebuilds run in the background thread
+    monkeypatch.setattr(recommend, "KNN_REFRESH_S", 0.0)
+    lonely, e = world["songs"][-1], world["e"]  # `lonely` is in no playlist yet
+
+    def similar_until(done) -> dict:
+        deadline = time.time() + 30
+        while True:
+            result = client.get(f"/api/songs/{lonely}/similar?k=3").get_json()
+            if done(result) or time.time() > deadline:
+                return result
+            time.sleep(0.2)
+
+    before = similar_until(lambda r: recommend._state(app.extensions["yinqing"]["settings"].model_dir / "recsys")
+                           .feedback is not None)
+    assert {item["reason"] for item in before["items"]} <= {"同一歌手的热门歌曲"}
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        for pid in range(9_500_001, 9_500_009):
+            s.add(Playlist(id=pid, name=f"歌单 {pid}"))
+            s.flush()
+            s.add_all(PlaylistTrack(playlist_id=pid, position=i, song_id=x) for i, x in enumerate([lonely, *e[:3]]))
+        s.commit()
+    after = similar_until(lambda r: r["items"] and r["items"][0]["reason"] == "经常一起出现在歌单里")
+    assert set(_ids(after)) == set(e[:3])
+    assert {item["reason"] for item in after["items"]} == {"经常一起出现在歌单里"}
