@@ -192,11 +192,11 @@ def _pg_exact(session: Session, q: str, limit: int) -> list:
     # One-character words (but the first, when all are) are checked on the rows read (strpos):
     # as a tsvector prefix ('s':*) each reads the posting lists of every bigram it starts, and
     # inside the scan they would make it read every match of the rest when few rows hold them all.
-    q_words = words(q)
+    q_words = list(dict.fromkeys(words(q)))
     indexed = [w for w in q_words if len(w) > 1] or q_words[:1]
     long_words = [w for w in indexed if len(w) >= PG_TRGM_MIN_WORD]
     short = " ".join(w for w in indexed if len(w) < PG_TRGM_MIN_WORD)
-    chars = [w for w in dict.fromkeys(q_words) if w not in indexed]
+    chars = [w for w in q_words if w not in indexed]
     conditions = [f"s.doc LIKE :w{n}" for n in range(len(long_words))]
     params: dict = {f"w{n}": f"%{w}%" for n, w in enumerate(long_words)}
     if short:
@@ -225,7 +225,7 @@ def _pg_fuzzy(session: Session, q: str, limit: int) -> list:
     # match: for a rare word that tests every song (160-300 ms), so sequential scans are off.
     session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :similarity, true), "
                          "set_config('enable_seqscan', 'off', true)"), {"similarity": str(PG_FUZZY_SIMILARITY)})
-    choices = _pg_near_words(session, [w for w in words(q) if len(w) >= FUZZY_MIN_CHARS])
+    choices = _pg_near_words(session, [w for w in dict.fromkeys(words(q)) if len(w) >= FUZZY_MIN_CHARS])
     rows = []
     if choices:
         params = {f"p{n}_{k}": f"%{w}%" for n, near in enumerate(choices) for k, w in enumerate(near)}
