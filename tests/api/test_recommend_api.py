@@ -130,8 +130,12 @@ def test_bad_requests_never_500(client, make_user, world):
     assert client.get("/api/recommend").status_code == 401
     assert client.post("/api/recommend/not-interested", json={"song_id": 1}).status_code == 401
     assert client.post("/api/recommend/not-interested", json={"song_id": 123}, headers=h).status_code == 404
-    for body in ({}, {"song_id": "x"}, {"song_id": -1}, [1], {"song_id": 2**70}):
+    for body in ({}, {"song_id": "x"}, {"song_id": -1}, [1], {"song_id": 2**70}, {"song_id": 2**63}):
         assert client.post("/api/recommend/not-interested", json=body, headers=h).status_code == 422
+    # The BIGINT bound (MAX_ID) is a valid id that no song has.
+    assert client.post("/api/recommend/not-interested", json={"song_id": 2**63 - 1}, headers=h).status_code == 404
+    r = client.post("/api/recommend/onboarding", json={"song_ids": [2**63 - 1], "artist_ids": [2**63 - 1]}, headers=h)
+    assert r.status_code == 422 and r.get_json()["code"] == 422
     assert client.get("/api/songs/123/similar").status_code == 404
     assert client.get(f"/api/songs/{world['a'][0]}/similar?k=0").status_code == 422
     assert client.post("/api/recommend/train", json={}, headers=h).status_code == 403
