@@ -32,16 +32,10 @@ def _same_ranking(model: GRU4Rec, use_bf16: bool) -> None:
         np.testing.assert_allclose(scores[got], np.sort(scores)[::-1][:n], rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.parametrize("repeat", [0.0, 0.3])
 @pytest.mark.parametrize("use_bf16", [True, False])
-def test_top_items_ranks_like_score(model, use_bf16):
-    _same_ranking(model, use_bf16)
-
-
-@pytest.mark.skipif(not hasattr(GRU4Rec, "_repeat_share"), reason="this GRU4Rec has no repeat mixture")
-@pytest.mark.parametrize("use_bf16", [True, False])
-def test_top_items_ranks_like_score_with_the_repeat_mixture(model, use_bf16, monkeypatch):
-    monkeypatch.setattr(model, "repeat", 0.3)
-    monkeypatch.setattr(model, "repeat_decay", 0.9, raising=False)
+def test_top_items_ranks_like_score(model, use_bf16, repeat, monkeypatch):
+    monkeypatch.setattr(model, "repeat", repeat)  # 0.3: the mixture with the context's own songs
     _same_ranking(model, use_bf16)
 
 

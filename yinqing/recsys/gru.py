@@ -261,9 +261,8 @@ class GRU4Rec:
             own = torch.from_numpy(own[(own >= 0) & (own < self.n_items)])
             candidates = torch.unique(torch.cat([torch.topk(rough, min(2 * n + 200, self.n_items)).indices, own]))
             exact = self.net.emb.index_select(0, candidates) @ h[0] + self.net.bias.index_select(0, candidates)
-            repeat = getattr(self, "repeat", 0.0)
-            if repeat > 0:  # score's mixture: (1 - repeat) * softmax + the context's repeat share
-                exact = (exact - torch.logsumexp(rough, 0)).exp_().mul_(1.0 - repeat)
+            if self.repeat > 0:  # score's mixture: (1 - repeat) * softmax + the context's repeat share
+                exact = (exact - torch.logsumexp(rough, 0)).exp_().mul_(1.0 - self.repeat)
                 exact += self._repeat_share([context])[0].index_select(0, candidates)
             return candidates[torch.argsort(exact, descending=True, stable=True)[:n]].numpy()
 
