@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from yinqing.config import Settings
 from yinqing.sentiment import tokenize
-from yinqing.sentiment.data import HOLDOUT_CATEGORY, load_reviews, split_reviews
+from yinqing.sentiment.data import HOLDOUT_CATEGORY, iter_mirror_comments, load_reviews, split_reviews
+from yinqing.sentiment.labelling import read_test_annotations
 from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
 from yinqing.sentiment.predict import load_classifier
 from yinqing.sentiment.train import binary_metrics
@@ -96,6 +97,13 @@ def category_splits(shared: Path, n: int) -> dict:
     return out
 
 
+def first_annotator_test(shared: Path) -> tuple[list[str], list[int]]:
+    """The music test comments with the first annotator's labels alone (before adjudication)."""
+    first = {key: row["first"] for key, row in read_test_annotations().items() if row["first"] in POLAR}
+    texts = {key: text for key, _song, text in iter_mirror_comments(shared) if key in first}
+    return [texts[k] for k in first], [POLAR[first[k]] for k in first]
+
+
 def load_models(args, shared: Path) -> dict:
     folder = Path(args.models) if args.models else Path(tempfile.mkdtemp(prefix="yq-sentiment-"))
     if not args.models:
@@ -123,6 +131,7 @@ def main() -> None:
     music = [(t, POLAR[lab]) for t, lab in zip(*corpus.music["test"]) if lab in POLAR]
     splits = {
         "music_test": ([t for t, _ in music], [y for _, y in music]),
+        "music_test_first_annotator": first_annotator_test(shared),
         "review_test_sample": sample(corpus.review["test"], args.snownlp_sample),
         f"review_holdout_{HOLDOUT_CATEGORY}_sample": sample(corpus.review["holdout"], args.snownlp_sample),
         **category_splits(shared, args.category_sample),

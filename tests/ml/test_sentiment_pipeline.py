@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from yinqing.cli import main
 from yinqing.sentiment import load_classifier
 from yinqing.sentiment.data import LABELS_FILE, read_music_labels
-from yinqing.sentiment.labelling import append_labels, unlabelled_draw
+from yinqing.sentiment.labelling import adjudicate, append_labels, read_test_annotations, unlabelled_draw
 from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
 from yinqing.sentiment.train import TrainOptions
 
@@ -113,3 +113,21 @@ def test_committed_labels_keep_the_fixed_test_set():
     assert {r["label"] for r in rows} == {"pos", "neg", "neu"}
     assert [r["split"] for r in rows[:500]] == ["test"] * 500  # the test set comes first ...
     assert all(r["split"] == "train" for r in rows[500:])  # ... and never grows
+
+
+def test_adjudication_rule():
+    assert adjudicate("pos", "pos", None) == "pos"
+    assert adjudicate("pos", "neg", "neg") == "neg"
+    assert adjudicate("neu", "pos", "neu") == "neu"
+    assert adjudicate("pos", "neg", "neu") == "neu"  # no majority: mixed feelings
+    with pytest.raises(ValueError):
+        adjudicate("pos", "neg", None)
+
+
+def test_test_labels_are_the_adjudicated_annotations():
+    annotations = read_test_annotations()
+    test = {key: label for key, (label, split) in read_music_labels().items() if split == "test"}
+    assert set(annotations) == set(test) and len(test) == 500
+    for key, row in annotations.items():
+        assert row["third"] == "" or row["first"] != row["second"]  # a third look only where needed
+        assert test[key] == row["label"] == adjudicate(row["first"], row["second"], row["third"] or None)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels" / "music_comments.csv"
+TEST_ANNOTATIONS_FILE = LABELS_FILE.with_name("music_test_annotations.csv")
 HOLDOUT_CATEGORY = "衣服"  # the review category never used for training
 MUSIC_LABELS = {"pos": 1, "neg": 0, "neu": None}
 

@@ -3,6 +3,9 @@
     python -m yinqing.sentiment.labelling show 100 > batch.txt     # the next 100 unlabelled texts
     python -m yinqing.sentiment.labelling add batch.txt LABELS      # LABELS: one of p/n/u per text
 
+The test set's labels are adjudicated from three blind annotators (`music_test_annotations.csv`,
+see MODEL.md): `adjudicate` is the rule, and a test checks the two files agree.
+
 The draw is a seeded shuffle of the distinct (normalised) comment texts of the mirror; texts
 already labelled (train or test, compared after normalisation) are skipped, so every call
 continues the same random sample. New labels always go to the `train` split: the test set is
@@ -14,10 +17,11 @@ from __future__ import annotations
 import csv
 import random
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from yinqing.sentiment.data import LABELS_FILE, iter_mirror_comments, read_music_labels
+from yinqing.sentiment.data import LABELS_FILE, TEST_ANNOTATIONS_FILE, iter_mirror_comments, read_music_labels
 from yinqing.sentiment.tokenize import normalise
 
 DRAW_SEED = 13
@@ -56,6 +60,23 @@ def append_labels(pairs: list[tuple[str, str]], labels_path: Path = LABELS_FILE)
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerows((key, label, "train") for key, label in pairs)
     return len(pairs)
+
+
+def adjudicate(first: str, second: str, third: str | None) -> str:
+    """The test label from independent annotations: the first two when they agree, else the
+    majority of three; three different answers mean mixed feelings, i.e. neutral."""
+    if first == second:
+        return first
+    if third is None:
+        raise ValueError("the annotators disagree: a third annotation is needed")
+    label, votes = Counter([first, second, third]).most_common(1)[0]
+    return label if votes >= 2 else "neu"
+
+
+def read_test_annotations(path: Path = TEST_ANNOTATIONS_FILE) -> dict[str, dict]:
+    """key -> {first, second, third, label} for every comment of the music test set."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {r["source_key"]: r for r in csv.DictReader(fh)}
 
 
 def main(argv: list[str]) -> None:
