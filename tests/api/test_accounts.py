@@ -121,7 +121,7 @@ def test_forged_and_expired_tokens(client, app, make_user):
     user, headers = make_user()
     secret = app.extensions["yinqing"]["settings"].secret_key
     now = int(time.time())
-    forged = jwt.encode({"sub": str(user["id"]), "ver": 0, "exp": now + 60}, "wrong-secret", algorithm="HS256")
+    forged = jwt.encode({"sub": str(user["id"]), "ver": 0, "exp": now + 60}, "a-wrong-secret-of-a-proper-length-32+", algorithm="HS256")
     expired = jwt.encode({"sub": str(user["id"]), "ver": 0, "exp": now - 60}, secret, algorithm="HS256")
     none_alg = jwt.encode({"sub": str(user["id"]), "ver": 0, "exp": now + 60}, None, algorithm="none")
     for token in (forged, expired, none_alg):
