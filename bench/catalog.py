@@ -212,27 +212,27 @@ def measure(url: str, paths: list[str], count: int) -> dict:
 def run_backend(backend: str, args) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f"yq-bench-{backend}-"))
     drop = None
-    name = f"yq_bench_{os.getpid()}"
+    db_name = f"yq_bench_{os.getpid()}"
     if backend == "sqlite":
         url = f"sqlite:///{workdir / 'bench.db'}"
     elif backend == "postgresql":
         admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
         with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+            c.execute(text(f'CREATE DATABASE "{db_name}" ENCODING \'UTF8\' TEMPLATE template0'))
+        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{db_name}"
 
         def drop() -> None:
             with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                c.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
     else:
         admin = create_engine(MYSQL_ADMIN, isolation_level="AUTOCOMMIT")
         with admin.connect() as c:
-            c.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
-        url = MYSQL_ADMIN.rstrip("/") + f"/{name}?charset=utf8mb4"
+            c.execute(text(f"CREATE DATABASE `{db_name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+        url = MYSQL_ADMIN.rstrip("/") + f"/{db_name}?charset=utf8mb4"
 
         def drop() -> None:
             with admin.connect() as c:
-                c.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+                c.execute(text(f"DROP DATABASE IF EXISTS `{db_name}`"))
     proc = None
     try:
         upgrade(url)
