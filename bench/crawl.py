@@ -26,31 +26,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.netease_standin import Mirror, StandinServer  # noqa: E402
-from yinqing.config import Settings  # noqa: E402
-from yinqing.crawler.run import run_in_subprocess  # noqa: E402
-from yinqing.crawler.settings import CrawlSpec  # noqa: E402
-from yinqing.migrate import upgrade  # noqa: E402
+from tools.netease_standin import Mirror, StandinServer
+from yinqing.config import Settings
+from yinqing.crawler.run import run_in_subprocess
+from yinqing.crawler.settings import CrawlSpec
+from yinqing.migrate import upgrade
 
 CONCURRENCY = 16  # the crawler's per-host concurrency when the rate limit is lifted
 
 BARE_CLIENT = r"""
 import sys, time, requests
 from concurrent.futures import ThreadPoolExecutor
-base, path = sys.argv[1], sys.argv[2]
+base, path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 urls = [base + line.rstrip("\n") for line in open(path, encoding="utf-8")]
 session = requests.Session()
-adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=%d)
+adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=workers)
 session.mount("http://", adapter)
 def fetch(url):
     r = session.get(url, timeout=60)
     r.json()
     return len(r.content)
 start = time.perf_counter()
-with ThreadPoolExecutor(%d) as pool:
+with ThreadPoolExecutor(workers) as pool:
     total = sum(pool.map(fetch, urls))
 print(time.perf_counter() - start, total)
-""" % (CONCURRENCY, CONCURRENCY)
+"""
 
 
 def seeds(mirror: Mirror, playlists: int) -> list[int]:
@@ -86,7 +86,7 @@ def main() -> None:
     server.app.config["RECORD"] = None  # the baseline's own requests are not part of the crawl
     urls_file = tmp / "urls.txt"
     urls_file.write_text("".join(path + "\n" for path in recorded), encoding="utf-8")
-    baseline = subprocess.run([sys.executable, "-c", BARE_CLIENT, server.url, str(urls_file)],
+    baseline = subprocess.run([sys.executable, "-c", BARE_CLIENT, server.url, str(urls_file), str(CONCURRENCY)],
                               capture_output=True, text=True, check=True)
     bare_seconds = float(baseline.stdout.split()[0])
     server.stop()

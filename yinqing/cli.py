@@ -35,7 +35,9 @@ def serve(host: str, port: int, threads: int, worker: bool) -> None:
     app = create_app()
     child = None
     if worker:
-        child = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "worker"], preexec_fn=_die_with_parent)
+        # preexec_fn is unsafe with threads; none has started yet.
+        child = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "worker"],
+                                 preexec_fn=_die_with_parent)  # noqa: PLW1509
     # A plain SIGTERM would end the process without running `finally`, orphaning the worker.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"音情 Yinqing serving on http://{host}:{port}  (API docs: /api/docs)")
@@ -121,7 +123,7 @@ def bootstrap(ctx: click.Context) -> None:
         except SystemExit as exc:
             if exc.code:
                 click.secho(f"step '{group_name} {command_name}' stopped (exit {exc.code})", fg="yellow")
-        except Exception as exc:  # report, keep starting: a later step or a retry can still work
+        except Exception as exc:  # noqa: BLE001 - report, keep starting: a later step or a retry can still work
             click.secho(f"step '{group_name} {command_name}' failed: {exc}", fg="yellow")
 
 

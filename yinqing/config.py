@@ -35,7 +35,7 @@ class Settings:
     shared_data_dir: Path = field(default_factory=lambda: REPO_ROOT.parent / "shared" / "data")
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Build settings from environment variables, with safe defaults."""
         s = cls()
         s.database_url = _env("DATABASE_URL", f"sqlite:///{s.instance_dir / 'yinqing.db'}")

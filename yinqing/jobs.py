@@ -9,7 +9,7 @@ one beside the web server).
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from huey import RedisHuey, SqliteHuey, crontab
 

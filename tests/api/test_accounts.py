@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -42,7 +42,7 @@ def test_register_login_me(client):
     # Stored naive UTC goes out with its zone, so browsers in China time do not shift it by 8 h.
     created = datetime.fromisoformat(me.get_json()["created_at"])
     assert created.utcoffset() == timedelta(0)
-    assert abs(datetime.now(timezone.utc) - created) < timedelta(minutes=5)
+    assert abs(datetime.now(UTC) - created) < timedelta(minutes=5)
 
 
 def test_password_is_hashed_and_never_returned(client, app):
@@ -118,7 +118,7 @@ def test_missing_or_garbage_token(client, header):
 
 
 def test_forged_and_expired_tokens(client, app, make_user):
-    user, headers = make_user()
+    user, _headers = make_user()
     secret = app.extensions["yinqing"]["settings"].secret_key
     now = int(time.time())
     forged = jwt.encode({"sub": str(user["id"]), "ver": 0, "exp": now + 60}, "a-wrong-secret-of-a-proper-length-32+", algorithm="HS256")
@@ -146,7 +146,7 @@ def test_edit_profile(client, make_user):
     {"nickname": "   "},
 ])
 def test_edit_profile_bad_input_changes_nothing(client, make_user, payload):
-    user, headers = make_user(nickname="original")
+    _user, headers = make_user(nickname="original")
     r = client.patch("/api/users/me", json=payload, headers=headers)
     assert r.status_code == 422
     me = client.get("/api/auth/me", headers=headers).get_json()
@@ -163,7 +163,7 @@ def test_cannot_edit_another_user(client, make_user):
 
 
 def test_change_password(client, make_user):
-    user, headers = make_user("pwuser", password="old-password-1")
+    _user, headers = make_user("pwuser", password="old-password-1")
     r = client.post("/api/users/me/password", json={"old_password": "wrong-old-pw", "new_password": "new-password-2"},
                     headers=headers)
     assert r.status_code == 422 and "old_password" in r.get_json()["errors"]
@@ -179,7 +179,7 @@ def test_change_password(client, make_user):
 
 
 def test_avatar_upload_and_serve(client, make_user, settings):
-    user, headers = make_user()
+    _user, headers = make_user()
     r = client.post("/api/users/me/avatar", data={"file": (io.BytesIO(_png((300, 200))), "me.png")},
                     headers=headers, content_type="multipart/form-data")
     assert r.status_code == 200, r.get_json()
@@ -204,7 +204,7 @@ def _bomb_png() -> bytes:
     (b"\x00" * (2 * 1024 * 1024 + 10), "huge.png"),
 ])
 def test_avatar_rejects_bad_files(client, make_user, settings, data, name):
-    user, headers = make_user()
+    _user, headers = make_user()
     r = client.post("/api/users/me/avatar", data={"file": (io.BytesIO(data), name)}, headers=headers,
                     content_type="multipart/form-data")
     assert r.status_code == 422 and r.get_json()["code"] == 422

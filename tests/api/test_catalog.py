@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.catalog_seed import JAY_CHOU, add_comments, add_lyric, seed_catalogue
 from sqlalchemy import select
 
+from tests.catalog_seed import JAY_CHOU, add_comments, add_lyric, seed_catalogue
 from yinqing.models import Song, SongSearch
 from yinqing.services.search import refresh_search_index, search_song_ids
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from tests.catalog_seed import seed_catalogue
 from sqlalchemy import func, select
 
+from tests.catalog_seed import seed_catalogue
 from yinqing.models import Play, Rating
 from yinqing.services import feedback
 

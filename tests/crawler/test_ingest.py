@@ -6,17 +6,16 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from tests.crawler.crawler_helpers import count
 from yinqing.crawler.items import AlbumItem, ArtistItem, CommentItem, LyricItem, PlaylistItem, SongItem
 from yinqing.models import Album, Artist, Comment, Lyric, Playlist, PlaylistTrack, Song, SongArtist
 from yinqing.services.ingest import catalogue_counts, ingest_items
 
-from tests.crawler.crawler_helpers import count
-
 
 def full_song(**over) -> SongItem:
-    base = dict(id=186016, name="晴天", artist_names=["周杰伦"], artist_ids=[6452], album_id=18905, duration_ms=269000,
-                fee=8, copyright=1, popularity=100.0, is_partial=False, raw={"id": 186016, "name": "晴天"},
-                publish_time=datetime(2003, 7, 31), privilege_status=0)
+    base = {"id": 186016, "name": "晴天", "artist_names": ["周杰伦"], "artist_ids": [6452], "album_id": 18905, "duration_ms": 269000,
+                "fee": 8, "copyright": 1, "popularity": 100.0, "is_partial": False, "raw": {"id": 186016, "name": "晴天"},
+                "publish_time": datetime(2003, 7, 31), "privilege_status": 0}
     base.update(over)
     return SongItem(**base)
 

@@ -103,7 +103,7 @@ def test_command_line_starts_on_a_free_port(small_mirror_dir):
         proc.terminate()
         proc.wait(timeout=10)
     bad = subprocess.run([sys.executable, "-m", "tools.netease_standin", "--data", "/nonexistent"], cwd=REPO_ROOT,
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "not found" in bad.stderr
 
 

@@ -16,9 +16,9 @@ import uuid
 import pytest
 import requests
 from playwright.sync_api import Page, expect
+
 from tests.conftest import ARTIFACTS, start_server
 from tests.crawler.conftest import build_small_mirror
-
 from yinqing.config import REPO_ROOT
 
 pytestmark = pytest.mark.e2e

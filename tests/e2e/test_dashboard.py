@@ -15,9 +15,9 @@ import json
 import re
 
 import pytest
-from tests.conftest import ARTIFACTS, SHARED_DATA, start_server
 from playwright.sync_api import Page
 
+from tests.conftest import ARTIFACTS, SHARED_DATA, start_server
 from yinqing.config import REPO_ROOT
 from yinqing.crawler.parsers import Problems, parse_comment, parse_lyric, parse_playlist, parse_song
 from yinqing.services.ingest import ingest_items

@@ -13,10 +13,10 @@ import wave
 
 import pytest
 import requests
-from tests.catalog_seed import JAY_CHOU, add_comments, add_lyric, mirror_songs, seed_catalogue
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from tests.catalog_seed import JAY_CHOU, add_comments, add_lyric, mirror_songs, seed_catalogue
 from yinqing.config import REPO_ROOT
 from yinqing.models import Comment, Play, Rating, Song
 from yinqing.services.search import refresh_search_index
@@ -170,11 +170,15 @@ def test_home_artist_album_and_card_heart(user_page: Page, catalogue):
         expect(row.locator('[data-testid="song-card"]')).to_have_count(4)  # the recommenders' rows
     first = tid(page, "latest-row").locator('[data-testid="song-card"]').first
     song_id = int(first.get_attribute("data-song-id"))
-    first.locator('[data-testid="heart"]').click()
-    expect(first.locator('[data-testid="heart"]')).to_have_attribute("aria-pressed", "true")
+    heart = first.locator('[data-testid="heart"]')
+    # The heart turns at once (optimistic) and stays disabled until the server has answered.
+    heart.click()
+    expect(heart).to_have_attribute("aria-pressed", "true")
+    expect(heart).to_be_enabled()
     assert rating_of(catalogue, page.user_id, song_id) == (5, "heart")
-    first.locator('[data-testid="heart"]').click()
-    expect(first.locator('[data-testid="heart"]')).to_have_attribute("aria-pressed", "false")
+    heart.click()
+    expect(heart).to_have_attribute("aria-pressed", "false")
+    expect(heart).to_be_enabled()
     assert rating_of(catalogue, page.user_id, song_id) is None
     shot(page, "05-home")
 

@@ -11,10 +11,10 @@ import uuid
 
 import pytest
 import requests
-from tests.catalog_seed import mirror_songs, seed_catalogue
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from tests.catalog_seed import mirror_songs, seed_catalogue
 from yinqing.config import REPO_ROOT
 from yinqing.models import NotInterested, Playlist, PlaylistTrack, Song
 

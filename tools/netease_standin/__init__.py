@@ -9,4 +9,4 @@ from tools.netease_standin.faults import FaultInjector
 from tools.netease_standin.mirror import Mirror
 from tools.netease_standin.server import StandinServer
 
-__all__ = ["create_app", "FaultInjector", "Mirror", "StandinServer"]
+__all__ = ["FaultInjector", "Mirror", "StandinServer", "create_app"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 
 def public(obj: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +42,7 @@ class Mirror:
     artist_songs: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: str | Path) -> "Mirror":
+    def load(cls, folder: str | Path) -> Mirror:
         """Read a mirror folder (see shared/data/netease/mirror/README.md for its layout)."""
         root = Path(folder)
         if not root.is_dir():

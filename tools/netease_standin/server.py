@@ -43,7 +43,7 @@ class StandinServer:
         self.faults.configure([r if isinstance(r, FaultRule) else FaultRule(**r) for r in rules or []], seed)
         self.app.config["HITS"].clear()
 
-    def start(self) -> "StandinServer":
+    def start(self) -> StandinServer:
         """Serve in a daemon thread and return at once."""
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

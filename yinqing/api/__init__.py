@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from apiflask import APIFlask
 from flask.json.provider import DefaultJSONProvider
@@ -26,7 +26,7 @@ class JSONProvider(DefaultJSONProvider):
     @staticmethod
     def default(o):
         if isinstance(o, datetime):
-            return (o.replace(tzinfo=timezone.utc) if o.tzinfo is None else o).isoformat()
+            return (o.replace(tzinfo=UTC) if o.tzinfo is None else o).isoformat()
         if isinstance(o, date):
             return o.isoformat()
         return DefaultJSONProvider.default(o)
@@ -68,8 +68,23 @@ def _init_extensions(app: APIFlask) -> None:
 
 
 def _register_blueprints(app: APIFlask) -> None:
-    from yinqing.api import (albums, artists, auth, crawl, docs_assets, frontend, health, home, jobs, me,
-                             recommend, sentiment, songs, stats, users)
+    from yinqing.api import (
+        albums,
+        artists,
+        auth,
+        crawl,
+        docs_assets,
+        frontend,
+        health,
+        home,
+        jobs,
+        me,
+        recommend,
+        sentiment,
+        songs,
+        stats,
+        users,
+    )
 
     for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home, sentiment, crawl,
                    recommend, docs_assets):

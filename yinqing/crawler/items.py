@@ -8,95 +8,95 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar
 
 
 @dataclass
 class ArtistItem:
     kind: ClassVar[str] = "artist"
     id: int
-    name: Optional[str] = None
-    aliases: Optional[list] = None
-    pic_url: Optional[str] = None
-    music_size: Optional[int] = None
-    album_size: Optional[int] = None
-    mv_size: Optional[int] = None
-    brief_desc: Optional[str] = None
-    raw: Optional[dict] = None
+    name: str | None = None
+    aliases: list | None = None
+    pic_url: str | None = None
+    music_size: int | None = None
+    album_size: int | None = None
+    mv_size: int | None = None
+    brief_desc: str | None = None
+    raw: dict | None = None
 
 
 @dataclass
 class AlbumItem:
     kind: ClassVar[str] = "album"
     id: int
-    name: Optional[str] = None
-    pic_url: Optional[str] = None
-    publish_time: Optional[datetime] = None
-    size: Optional[int] = None
-    company: Optional[str] = None
-    type: Optional[str] = None
-    artist_id: Optional[int] = None
-    raw: Optional[dict] = None
+    name: str | None = None
+    pic_url: str | None = None
+    publish_time: datetime | None = None
+    size: int | None = None
+    company: str | None = None
+    type: str | None = None
+    artist_id: int | None = None
+    raw: dict | None = None
 
 
 @dataclass
 class SongItem:
     kind: ClassVar[str] = "song"
     id: int
-    name: Optional[str] = None
-    aliases: Optional[list] = None
-    translated_names: Optional[list] = None
-    artist_names: Optional[list] = None
-    album_id: Optional[int] = None
-    cover_url: Optional[str] = None
-    duration_ms: Optional[int] = None
-    publish_time: Optional[datetime] = None
-    popularity: Optional[float] = None
-    fee: Optional[int] = None
-    copyright: Optional[int] = None
-    origin_cover_type: Optional[int] = None
-    origin_song: Optional[dict] = None
-    no_copyright_rcmd: Optional[dict] = None
-    privilege_status: Optional[int] = None
-    privilege: Optional[dict] = None
-    mv_id: Optional[int] = None
-    comment_total: Optional[int] = None
-    is_partial: Optional[bool] = None
-    raw: Optional[dict] = None
+    name: str | None = None
+    aliases: list | None = None
+    translated_names: list | None = None
+    artist_names: list | None = None
+    album_id: int | None = None
+    cover_url: str | None = None
+    duration_ms: int | None = None
+    publish_time: datetime | None = None
+    popularity: float | None = None
+    fee: int | None = None
+    copyright: int | None = None
+    origin_cover_type: int | None = None
+    origin_song: dict | None = None
+    no_copyright_rcmd: dict | None = None
+    privilege_status: int | None = None
+    privilege: dict | None = None
+    mv_id: int | None = None
+    comment_total: int | None = None
+    is_partial: bool | None = None
+    raw: dict | None = None
     # Ordered artist ids; None when the source names artists without ids (partial songs).
-    artist_ids: Optional[list[int]] = None
+    artist_ids: list[int] | None = None
 
 
 @dataclass
 class LyricItem:
     kind: ClassVar[str] = "lyric"
     song_id: int
-    lrc: Optional[str] = None
-    translated_lrc: Optional[str] = None
-    version: Optional[int] = None
+    lrc: str | None = None
+    translated_lrc: str | None = None
+    version: int | None = None
 
 
 @dataclass
 class PlaylistItem:
     kind: ClassVar[str] = "playlist"
     id: int
-    name: Optional[str] = None
-    description: Optional[str] = None
-    tags: Optional[list] = None
-    cover_url: Optional[str] = None
-    creator_id: Optional[int] = None
-    creator_nickname: Optional[str] = None
-    play_count: Optional[int] = None
-    subscribed_count: Optional[int] = None
-    share_count: Optional[int] = None
-    comment_count: Optional[int] = None
-    track_count: Optional[int] = None
-    create_time: Optional[datetime] = None
-    update_time: Optional[datetime] = None
-    is_toplist: Optional[bool] = None
-    raw: Optional[dict] = None
+    name: str | None = None
+    description: str | None = None
+    tags: list | None = None
+    cover_url: str | None = None
+    creator_id: int | None = None
+    creator_nickname: str | None = None
+    play_count: int | None = None
+    subscribed_count: int | None = None
+    share_count: int | None = None
+    comment_count: int | None = None
+    track_count: int | None = None
+    create_time: datetime | None = None
+    update_time: datetime | None = None
+    is_toplist: bool | None = None
+    raw: dict | None = None
     # The complete ordered track list; None when the body did not give it (unknown, not empty).
-    track_ids: Optional[list[int]] = None
+    track_ids: list[int] | None = None
 
 
 @dataclass
@@ -105,14 +105,14 @@ class CommentItem:
     dedup_key: str
     song_id: int
     content: str
-    netease_id: Optional[int] = None
-    user_id: Optional[int] = None
-    nickname: Optional[str] = None
-    liked_count: Optional[int] = None
-    reply_count: Optional[int] = None
-    time: Optional[datetime] = None
-    ip_location: Optional[str] = None
-    is_hot: Optional[bool] = None
+    netease_id: int | None = None
+    user_id: int | None = None
+    nickname: str | None = None
+    liked_count: int | None = None
+    reply_count: int | None = None
+    time: datetime | None = None
+    ip_location: str | None = None
+    is_hot: bool | None = None
 
 
 @dataclass
@@ -127,7 +127,7 @@ class CrawlMarkItem:
     run_key: str
     unit: str
     done: bool = True
-    state: Optional[dict[str, Any]] = field(default=None)
+    state: dict[str, Any] | None = field(default=None)
 
 
 @dataclass

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from yinqing.crawler.items import AlbumItem, ArtistItem, CommentItem, LyricItem, PlaylistItem, SongItem
 
@@ -88,7 +89,7 @@ def as_time(value: Any) -> datetime | None:
     if ms is None or ms <= 0:
         return None
     try:
-        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(ms / 1000, tz=UTC).replace(tzinfo=None)
     except (OverflowError, OSError, ValueError):
         return None
 

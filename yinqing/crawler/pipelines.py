@@ -30,7 +30,7 @@ class DatabasePipeline:
         self.written: Counter = Counter()
 
     @classmethod
-    def from_crawler(cls, crawler) -> "DatabasePipeline":
+    def from_crawler(cls, crawler) -> DatabasePipeline:
         """Scrapy's constructor hook."""
         return cls(crawler)
 
@@ -59,7 +59,7 @@ class DatabasePipeline:
         try:
             with session_scope(self.factory) as session:
                 self.written.update(ingest_items(session, items))
-        except Exception:  # noqa: BLE001 - one bad row must not lose the whole batch
+        except Exception:
             logger.exception("batch of %d items failed; writing them one by one", len(items))
             self._write_one_by_one(items)
         self.write_seconds += time.perf_counter() - started
@@ -94,7 +94,7 @@ class ProgressExtension:
         self.job_factory = None
 
     @classmethod
-    def from_crawler(cls, crawler) -> "ProgressExtension":
+    def from_crawler(cls, crawler) -> ProgressExtension:
         """Scrapy's constructor hook: start and stop with the spider."""
         from scrapy import signals
 
@@ -132,7 +132,7 @@ class ProgressExtension:
             try:
                 with session_scope(self.job_factory) as session:
                     job_records.mark_progress(job_records.get_job(session, self.spec.job_id), snap["progress"], message)
-            except Exception:  # noqa: BLE001 - progress is best effort; the crawl goes on
+            except Exception:
                 logger.exception("could not record job progress")
 
     def closed(self, spider, reason) -> None:

@@ -12,9 +12,9 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from yinqing.config import REPO_ROOT, Settings
 from yinqing.crawler.settings import CrawlSpec, scrapy_settings
@@ -105,7 +105,7 @@ def run_in_subprocess(spec: CrawlSpec, env: dict | None = None, timeout: float |
     """Run the crawl in a child Python process; returns (exit code, summary)."""
     cmd = [sys.executable, "-m", "yinqing.crawler.run", spec.to_json()]
     proc = subprocess.run(cmd, cwd=str(REPO_ROOT), env={**os.environ, **(env or {})}, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, check=False)
     summary = {}
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("{"):

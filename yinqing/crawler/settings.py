@@ -49,7 +49,7 @@ class CrawlSpec:
     # "site": crawl base_url; "mirror": the job starts the stand-in over the mirror folder.
     source: str = "site"
 
-    def validate(self) -> "CrawlSpec":
+    def validate(self) -> CrawlSpec:
         """Refuse nonsense with a clear message; returns self."""
         if self.mode not in MODES:
             raise CrawlRequestError(f"unknown crawl kind {self.mode!r}; choose one of {', '.join(MODES)}")
@@ -92,12 +92,12 @@ class CrawlSpec:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, text: str) -> "CrawlSpec":
+    def from_json(cls, text: str) -> CrawlSpec:
         """The spec back from JSON."""
         return cls(**json.loads(text))
 
     @classmethod
-    def from_settings(cls, settings: Settings, mode: str, **kwargs: Any) -> "CrawlSpec":
+    def from_settings(cls, settings: Settings, mode: str, **kwargs: Any) -> CrawlSpec:
         """A spec with the site, rate, comment pages and database from the environment's settings."""
         base = {"base_url": settings.netease_base_url, "rate": settings.crawl_rate,
                 "comment_pages": settings.comment_pages, "database_url": settings.database_url}

@@ -10,6 +10,23 @@ from yinqing.models.stats import SongStats, StatsCache
 from yinqing.models.users import NotInterested, Play, Rating, User
 
 __all__ = [
-    "Base", "Album", "Artist", "Comment", "CrawlUnit", "Job", "Lyric", "NotInterested", "Play", "Playlist",
-    "PlaylistTrack", "Rating", "SearchWord", "Song", "SongArtist", "SongSearch", "SongStats", "StatsCache", "User",
+    "Album",
+    "Artist",
+    "Base",
+    "Comment",
+    "CrawlUnit",
+    "Job",
+    "Lyric",
+    "NotInterested",
+    "Play",
+    "Playlist",
+    "PlaylistTrack",
+    "Rating",
+    "SearchWord",
+    "Song",
+    "SongArtist",
+    "SongSearch",
+    "SongStats",
+    "StatsCache",
+    "User",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,21 +17,21 @@ class Comment(Base):
     __tablename__ = "comments"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    netease_id: Mapped[Optional[int]] = mapped_column(BigInteger, unique=True)
+    netease_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     # "c:<commentId>" when NetEase gave an id, else a hash of song, user, time and text.
     dedup_key: Mapped[str] = mapped_column(String(64), unique=True)
     song_id: Mapped[int] = mapped_column(ForeignKey("songs.id", ondelete="CASCADE"))
-    user_id: Mapped[Optional[int]] = mapped_column(BigInteger)
-    nickname: Mapped[Optional[str]] = mapped_column(String(255))
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    nickname: Mapped[str | None] = mapped_column(String(255))
     content: Mapped[str] = mapped_column(Text)
     liked_count: Mapped[int] = mapped_column(Integer, default=0)
-    reply_count: Mapped[Optional[int]] = mapped_column(Integer)
-    time: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    ip_location: Mapped[Optional[str]] = mapped_column(String(64))
+    reply_count: Mapped[int | None] = mapped_column(Integer)
+    time: Mapped[datetime | None] = mapped_column(DateTime)
+    ip_location: Mapped[str | None] = mapped_column(String(64))
     is_hot: Mapped[bool] = mapped_column(Boolean, default=False)
-    sentiment_label: Mapped[Optional[str]] = mapped_column(String(16))
-    sentiment_score: Mapped[Optional[float]] = mapped_column(Float)
-    sentiment_model: Mapped[Optional[str]] = mapped_column(String(64))
+    sentiment_label: Mapped[str | None] = mapped_column(String(16))
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_model: Mapped[str | None] = mapped_column(String(64))
     crawled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (

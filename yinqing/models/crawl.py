@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import Boolean, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,5 +24,5 @@ class CrawlUnit(Base):
     run_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     unit: Mapped[str] = mapped_column(String(64), primary_key=True)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
-    state: Mapped[Optional[dict[str, Any]]] = mapped_column(Json)
+    state: Mapped[dict[str, Any] | None] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,14 +16,14 @@ class Artist(Base):
     __tablename__ = "artists"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    name: Mapped[Optional[str]] = mapped_column(String(255), index=True)
+    name: Mapped[str | None] = mapped_column(String(255), index=True)
     aliases: Mapped[list] = mapped_column(Json, default=list)
-    pic_url: Mapped[Optional[str]] = mapped_column(String(1024))
-    music_size: Mapped[Optional[int]] = mapped_column(Integer)
-    album_size: Mapped[Optional[int]] = mapped_column(Integer)
-    mv_size: Mapped[Optional[int]] = mapped_column(Integer)
-    brief_desc: Mapped[Optional[str]] = mapped_column(Text)
-    raw: Mapped[Optional[dict[str, Any]]] = mapped_column(Json)
+    pic_url: Mapped[str | None] = mapped_column(String(1024))
+    music_size: Mapped[int | None] = mapped_column(Integer)
+    album_size: Mapped[int | None] = mapped_column(Integer)
+    mv_size: Mapped[int | None] = mapped_column(Integer)
+    brief_desc: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[dict[str, Any] | None] = mapped_column(Json)
     crawled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -31,17 +31,17 @@ class Album(Base):
     __tablename__ = "albums"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    name: Mapped[Optional[str]] = mapped_column(String(512), index=True)
-    pic_url: Mapped[Optional[str]] = mapped_column(String(1024))
-    publish_time: Mapped[Optional[datetime]] = mapped_column(DateTime, index=True)
-    size: Mapped[Optional[int]] = mapped_column(Integer)
-    company: Mapped[Optional[str]] = mapped_column(String(255))
-    type: Mapped[Optional[str]] = mapped_column(String(64))
-    artist_id: Mapped[Optional[int]] = mapped_column(ForeignKey("artists.id", ondelete="SET NULL"), index=True)
-    raw: Mapped[Optional[dict[str, Any]]] = mapped_column(Json)
+    name: Mapped[str | None] = mapped_column(String(512), index=True)
+    pic_url: Mapped[str | None] = mapped_column(String(1024))
+    publish_time: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    size: Mapped[int | None] = mapped_column(Integer)
+    company: Mapped[str | None] = mapped_column(String(255))
+    type: Mapped[str | None] = mapped_column(String(64))
+    artist_id: Mapped[int | None] = mapped_column(ForeignKey("artists.id", ondelete="SET NULL"), index=True)
+    raw: Mapped[dict[str, Any] | None] = mapped_column(Json)
     crawled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    artist: Mapped[Optional[Artist]] = relationship()
+    artist: Mapped[Artist | None] = relationship()
 
 
 class SongArtist(Base):
@@ -64,34 +64,34 @@ class Song(Base):
     __tablename__ = "songs"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    name: Mapped[Optional[str]] = mapped_column(String(512), index=True)
+    name: Mapped[str | None] = mapped_column(String(512), index=True)
     aliases: Mapped[list] = mapped_column(Json, default=list)
     translated_names: Mapped[list] = mapped_column(Json, default=list)
     # Names as the source gave them; partial songs know artist names but not artist ids.
     artist_names: Mapped[list] = mapped_column(Json, default=list)
-    album_id: Mapped[Optional[int]] = mapped_column(ForeignKey("albums.id", ondelete="SET NULL"), index=True)
-    cover_url: Mapped[Optional[str]] = mapped_column(String(1024))
-    duration_ms: Mapped[Optional[int]] = mapped_column(Integer)
-    publish_time: Mapped[Optional[datetime]] = mapped_column(DateTime, index=True)
-    popularity: Mapped[Optional[float]] = mapped_column(Float, index=True)
-    fee: Mapped[Optional[int]] = mapped_column(Integer)
-    copyright: Mapped[Optional[int]] = mapped_column(Integer)
-    origin_cover_type: Mapped[Optional[int]] = mapped_column(Integer)
-    origin_song: Mapped[Optional[dict[str, Any]]] = mapped_column(Json)
-    no_copyright_rcmd: Mapped[Optional[dict[str, Any]]] = mapped_column(Json)
-    privilege_status: Mapped[Optional[int]] = mapped_column(Integer)
-    privilege: Mapped[Optional[dict[str, Any]]] = mapped_column(Json)
-    mv_id: Mapped[Optional[int]] = mapped_column(BigInteger)
-    comment_total: Mapped[Optional[int]] = mapped_column(Integer)
+    album_id: Mapped[int | None] = mapped_column(ForeignKey("albums.id", ondelete="SET NULL"), index=True)
+    cover_url: Mapped[str | None] = mapped_column(String(1024))
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    publish_time: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    popularity: Mapped[float | None] = mapped_column(Float, index=True)
+    fee: Mapped[int | None] = mapped_column(Integer)
+    copyright: Mapped[int | None] = mapped_column(Integer)
+    origin_cover_type: Mapped[int | None] = mapped_column(Integer)
+    origin_song: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    no_copyright_rcmd: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    privilege_status: Mapped[int | None] = mapped_column(Integer)
+    privilege: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    mv_id: Mapped[int | None] = mapped_column(BigInteger)
+    comment_total: Mapped[int | None] = mapped_column(Integer)
     is_partial: Mapped[bool] = mapped_column(Boolean, default=False)
-    raw: Mapped[Optional[dict[str, Any]]] = mapped_column(Json)
+    raw: Mapped[dict[str, Any] | None] = mapped_column(Json)
     crawled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    album: Mapped[Optional[Album]] = relationship()
+    album: Mapped[Album | None] = relationship()
     song_artists: Mapped[list[SongArtist]] = relationship(
         order_by=SongArtist.position, cascade="all, delete-orphan"
     )
-    lyric: Mapped[Optional["Lyric"]] = relationship(back_populates="song", uselist=False)
+    lyric: Mapped[Lyric | None] = relationship(back_populates="song", uselist=False)
 
     @property
     def artists(self) -> list[Artist]:
@@ -102,9 +102,9 @@ class Lyric(Base):
     __tablename__ = "lyrics"
 
     song_id: Mapped[int] = mapped_column(ForeignKey("songs.id", ondelete="CASCADE"), primary_key=True)
-    lrc: Mapped[Optional[str]] = mapped_column(Text)
-    translated_lrc: Mapped[Optional[str]] = mapped_column(Text)
-    version: Mapped[Optional[int]] = mapped_column(Integer)
+    lrc: Mapped[str | None] = mapped_column(Text)
+    translated_lrc: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int | None] = mapped_column(Integer)
     crawled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     song: Mapped[Song] = relationship(back_populates="lyric")
@@ -114,24 +114,24 @@ class Playlist(Base):
     __tablename__ = "playlists"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    name: Mapped[Optional[str]] = mapped_column(String(512), index=True)
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(String(512), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list] = mapped_column(Json, default=list)
-    cover_url: Mapped[Optional[str]] = mapped_column(String(1024))
-    creator_id: Mapped[Optional[int]] = mapped_column(BigInteger)
-    creator_nickname: Mapped[Optional[str]] = mapped_column(String(255))
-    play_count: Mapped[Optional[int]] = mapped_column(BigInteger)
-    subscribed_count: Mapped[Optional[int]] = mapped_column(BigInteger)
-    share_count: Mapped[Optional[int]] = mapped_column(BigInteger)
-    comment_count: Mapped[Optional[int]] = mapped_column(BigInteger)
-    track_count: Mapped[Optional[int]] = mapped_column(Integer)
-    create_time: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    update_time: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    cover_url: Mapped[str | None] = mapped_column(String(1024))
+    creator_id: Mapped[int | None] = mapped_column(BigInteger)
+    creator_nickname: Mapped[str | None] = mapped_column(String(255))
+    play_count: Mapped[int | None] = mapped_column(BigInteger)
+    subscribed_count: Mapped[int | None] = mapped_column(BigInteger)
+    share_count: Mapped[int | None] = mapped_column(BigInteger)
+    comment_count: Mapped[int | None] = mapped_column(BigInteger)
+    track_count: Mapped[int | None] = mapped_column(Integer)
+    create_time: Mapped[datetime | None] = mapped_column(DateTime)
+    update_time: Mapped[datetime | None] = mapped_column(DateTime)
     is_toplist: Mapped[bool] = mapped_column(Boolean, default=False)
-    raw: Mapped[Optional[dict[str, Any]]] = mapped_column(Json)
+    raw: Mapped[dict[str, Any] | None] = mapped_column(Json)
     crawled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    tracks: Mapped[list["PlaylistTrack"]] = relationship(
+    tracks: Mapped[list[PlaylistTrack]] = relationship(
         order_by="PlaylistTrack.position", cascade="all, delete-orphan"
     )
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Integer, JSON
+from sqlalchemy import JSON, BigInteger, Integer
 
 # Surrogate keys: BIGINT on servers, INTEGER on SQLite (only INTEGER PRIMARY KEY autoincrements there).
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -17,4 +17,4 @@ Json = JSON(none_as_null=True)
 
 def utcnow() -> datetime:
     """Naive UTC now: the database stores UTC without zone (MySQL has no zone-aware type)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -14,14 +14,14 @@ Functions take a Session and never commit: the caller's transaction makes a batc
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import fields
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import BigInteger, Integer, String, Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from yinqing.models import (Album, Artist, Comment, CrawlUnit, Lyric, Playlist, PlaylistTrack, Song,
-                            SongArtist)
+from yinqing.models import Album, Artist, Comment, CrawlUnit, Lyric, Playlist, PlaylistTrack, Song, SongArtist
 from yinqing.models.types import utcnow
 from yinqing.services.search import refresh_search_index
 

@@ -122,7 +122,7 @@ class NeteaseSpider(scrapy.Spider):
             return response.meta["body"]
         return json.loads(response.body)
 
-    def guarded(parse):  # noqa: N805 - a decorator used inside the class body
+    def guarded(parse):
         """Count and skip a body that cannot be used; keep the crawl going. The items of a
         response go to the pipeline as one batch, and only when the whole body parsed."""
 
