@@ -73,6 +73,20 @@ def test_counts_and_depth_are_capped(client, songs, monkeypatch):
     assert jay["total"] == 12 and jay["total_capped"] is False
 
 
+def test_search_says_when_it_stopped_at_its_cap(client, songs, monkeypatch):
+    from yinqing.services import catalog, search
+
+    monkeypatch.setattr(search, "SEARCH_CAP", 5)
+    monkeypatch.setattr(catalog, "SEARCH_CAP", 5)
+    capped = _get(client, "/api/search", q="周杰伦", size=20)
+    assert capped["total"] == 5 and capped["total_capped"] is True
+    listed = _get(client, "/api/songs", q="周杰伦", size=20)
+    assert listed["total"] == 5 and listed["total_capped"] is True
+    monkeypatch.setattr(search, "SEARCH_CAP", 300)
+    monkeypatch.setattr(catalog, "SEARCH_CAP", 300)
+    assert _get(client, "/api/search", q="周杰伦", size=20)["total_capped"] is False
+
+
 def test_search_pinyin_typos_and_ranking(client, songs):
     jay_ids = {s["id"] for s in _jay(songs)}
     for q in ("zjl", "周杰伦", "zhoujielun", "ZhouJieLun", "zhoujeilun"):

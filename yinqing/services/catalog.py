@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from yinqing.models import Album, Artist, Comment, Lyric, Rating, Song, SongArtist
 from yinqing.services.errors import NotFound
-from yinqing.services.search import search_song_ids
+from yinqing.services.search import SEARCH_CAP, search_song_ids
 from yinqing.text.lrc import merge_lyrics
 
 SORTS = ("popularity", "newest", "comments")
@@ -132,12 +132,21 @@ def list_songs(session: Session, page: int, size: int, sort: str | None = None,
         conditions.append(Song.id.in_(ranked))
         if sort is None:
             return _ranked_page(session, ranked, conditions, page, size, user_id)
-    # The count reads the rows in the page's own order, so both walk the same (partial) index.
     stmt = select(Song.id).where(*conditions).order_by(*_order(session, sort or "popularity"))
-    total = session.scalar(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())) or 0
+    total = _capped_count(session, stmt)
     offset = (page - 1) * size
     ids = [] if offset >= COUNT_CAP else list(session.scalars(stmt.offset(offset).limit(size)))
     return Page(song_cards(session, ids, user_id), min(total, COUNT_CAP), page, size, total > COUNT_CAP)
+
+
+def _capped_count(session: Session, ordered_stmt) -> int:
+    """How many rows the list has, counting no further than COUNT_CAP + 1.
+
+    SQLite counts fastest in the page's own order (it walks the sort index and stops early:
+    0.5 ms against 8-21 ms unordered, 100k songs); MariaDB sorted the whole table for the ordered
+    count (120 ms against 1.3 ms) and PostgreSQL is also faster without the order (0.7 ms vs 4 ms)."""
+    stmt = ordered_stmt if session.get_bind().dialect.name == "sqlite" else ordered_stmt.order_by(None)
+    return session.scalar(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())) or 0
 
 
 def _ranked_page(session: Session, ranked: list[int], conditions: list, page: int, size: int,
@@ -145,14 +154,15 @@ def _ranked_page(session: Session, ranked: list[int], conditions: list, page: in
     kept = set(session.scalars(select(Song.id).where(*conditions)))
     ordered = [i for i in ranked if i in kept]
     ids = ordered[(page - 1) * size: page * size]
-    return Page(song_cards(session, ids, user_id), len(ordered), page, size)
+    return Page(song_cards(session, ids, user_id), len(ordered), page, size, len(ranked) >= SEARCH_CAP)
 
 
 def search(session: Session, query: str, page: int, size: int, user_id: int | None = None) -> Page:
     """A page of fuzzy search results, best first."""
     ranked = search_song_ids(session, query)
     ids = ranked[(page - 1) * size: page * size]
-    return Page(song_cards(session, ids, user_id), len(ranked), page, size)
+    # A full candidate list means the search stopped there: "300+" rather than "300".
+    return Page(song_cards(session, ids, user_id), len(ranked), page, size, len(ranked) >= SEARCH_CAP)
 
 
 # --- song page ------------------------------------------------------------------------------
