@@ -137,6 +137,22 @@ export const zhCN = {
   'admin.crawl.kind.playlist': '歌单',
   'admin.crawl.kind.lyric': '歌词',
   'admin.crawl.kind.comment': '评论',
+
+  'library.searchPlaceholder': '搜索歌曲、歌手、专辑，支持拼音首字母（如 zjl）',
+  'library.search': '搜索',
+  'library.sort.relevance': '相关度',
+  'library.sort.popularity': '最热',
+  'library.sort.newest': '最新',
+  'library.sort.comments': '评论最多',
+  'library.artistFilter': '按歌手筛选',
+  'library.artistId': '歌手 #{id}',
+  'library.year': '年份',
+  'library.fee.all': '全部',
+  'library.fee.free': '免费',
+  'library.albumId': '专辑 #{id}',
+  'library.total': '共 {total} 首',
+  'library.noResults': '没有找到相关歌曲，换个关键词试试',
+  'library.empty': '暂无歌曲',
 } as const
 
 export type MessageKey = keyof typeof zhCN
