@@ -1,5 +1,6 @@
 /** Pure helpers for song display: durations, dates, cover thumbnails, lyric position, sentiment tags. */
 import type { ArtistRef } from '@/api/songs'
+import { translate } from '@/i18n'
 
 /** 215000 -> "3:35"; unknown -> "--:--". */
 export function formatDuration(ms: number | null | undefined): string {
@@ -46,10 +47,10 @@ export function activeLine(lines: { time_ms: number | null }[], timeMs: number):
   return active
 }
 
-/** Chinese tag text and Element Plus tag type of a comment's sentiment label. */
+/** Tag text (in the UI language) and Element Plus tag type of a comment's sentiment label. */
 export function sentimentTag(label: string | null): { text: string; type: 'success' | 'danger' | 'info' } | null {
-  if (label === 'positive') return { text: '积极', type: 'success' }
-  if (label === 'negative') return { text: '消极', type: 'danger' }
-  if (label === 'neutral') return { text: '中性', type: 'info' }
+  if (label === 'positive') return { text: translate('sentiment.label.positive'), type: 'success' }
+  if (label === 'negative') return { text: translate('sentiment.label.negative'), type: 'danger' }
+  if (label === 'neutral') return { text: translate('sentiment.label.neutral'), type: 'info' }
   return null
 }
