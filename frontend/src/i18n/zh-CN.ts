@@ -186,6 +186,25 @@ export const zhCN = {
   'sentiment.label.positive': '积极',
   'sentiment.label.negative': '消极',
   'sentiment.label.neutral': '中性',
+
+  'myMusic.unliked': '已取消喜欢',
+  'myMusic.ratingDeleted': '已删除评分',
+  'myMusic.clearConfirm': '确定清空全部播放记录吗？',
+  'myMusic.clearHistory': '清空历史',
+  'myMusic.tab.likes': '我喜欢的',
+  'myMusic.tab.ratings': '我的评分',
+  'myMusic.tab.plays': '播放历史',
+  'myMusic.emptyRated': '还没有内容，去歌曲库听听吧',
+  'myMusic.col.song': '歌曲',
+  'myMusic.col.artist': '歌手',
+  'myMusic.col.duration': '时长',
+  'myMusic.col.score': '评分',
+  'myMusic.col.time': '时间',
+  'myMusic.col.playedAt': '播放时间',
+  'myMusic.unlike': '取消喜欢',
+  'myMusic.delete': '删除',
+  'myMusic.playTotal': '共 {total} 条播放记录',
+  'myMusic.emptyPlays': '还没有播放记录',
 } as const
 
 export type MessageKey = keyof typeof zhCN
