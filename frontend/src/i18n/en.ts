@@ -204,4 +204,12 @@ export const en: Record<MessageKey, string> = {
   'myMusic.delete': 'Delete',
   'myMusic.playTotal': '{total} plays',
   'myMusic.emptyPlays': 'No plays yet',
+
+  'artist.notFound': 'Artist not found',
+  'artist.unknown': 'Unknown artist',
+  'artist.songCount': 'Songs',
+  'artist.albumCount': 'Albums',
+  'artist.avgPopularity': 'Avg. popularity',
+  'artist.maxPopularity': 'Top popularity',
+  'artist.songs': 'Songs',
 }

@@ -205,6 +205,14 @@ export const zhCN = {
   'myMusic.delete': '删除',
   'myMusic.playTotal': '共 {total} 条播放记录',
   'myMusic.emptyPlays': '还没有播放记录',
+
+  'artist.notFound': '歌手不存在',
+  'artist.unknown': '未知歌手',
+  'artist.songCount': '收录歌曲',
+  'artist.albumCount': '专辑',
+  'artist.avgPopularity': '平均热度',
+  'artist.maxPopularity': '最高热度',
+  'artist.songs': '歌曲',
 } as const
 
 export type MessageKey = keyof typeof zhCN
