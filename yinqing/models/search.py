@@ -3,8 +3,9 @@
 Each backend indexes these rows with its own full-text machinery (see migration 0004 and
 yinqing.services.search): SQLite an FTS5 table kept in sync by triggers, PostgreSQL GIN indexes
 (tsvector over `grams`, pg_trgm over `doc`), MariaDB a FULLTEXT index over `grams`.
-PostgreSQL also keeps the distinct words of those texts (`search_words`, pg_trgm over `word`)
-for its typo-tolerant pass; the other backends leave that table empty.
+PostgreSQL and MariaDB also keep the distinct words of those texts (`search_words`) for their
+typo-tolerant passes: pg_trgm over `word`, or on MariaDB a FULLTEXT index over a column
+`variants` that only MariaDB has (migration 0006); SQLite leaves that table empty.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ class SongSearch(Base):
 class SearchWord(Base):
     """A distinct word of the search texts, SEARCH_WORD_MIN_CHARS to 64 characters long.
 
-    PostgreSQL's typo-tolerant pass looks up the words nearest a mistyped one here (pg_trgm
-    similarity over short strings) before it reads the songs that hold them. Words of songs
+    PostgreSQL's and MariaDB's typo-tolerant passes look up the words nearest a mistyped one here
+    (pg_trgm similarity over short strings; on MariaDB shared one-character deletions, held in a
+    `variants` column outside this model) before they read the songs that hold them. Words of songs
     deleted or renamed since the last full rebuild may linger: they only find no song.
     """
 

@@ -11,16 +11,17 @@ query word must be a substring of a word of `doc`; each backend answers that fro
   shorter ones by a stored tsvector of `grams` with a GIN index, as phrases (`'zh' <-> 'ho'`),
   one-character words (nearly every song has them) checked on the rows read;
 - MariaDB: a FULLTEXT index over `grams` in boolean mode, asked for a few rarest-looking
-  bigrams of the query, every word checked as a substring (INSTR) of the rows it yields.
+  bigrams of the query, every word checked as a substring (INSTR) of the rows it yields
+  (a second FULLTEXT index, over the whole words of `doc`, serves the typo-tolerant pass).
 (Trigram indexes alone cannot serve the one- and two-character queries Chinese is full of.)
 
 When a query finds few songs, a typo-tolerant pass adds candidates that _rank keeps only when
 most of a query word's bigrams sit inside one word of the song (yinqing.text.searchtext
 .fuzzy_score): SQLite looks them up by the query's rarest bigrams (document frequencies from
-fts5vocab), PostgreSQL by the known words most similar to each long query word (pg_trgm over
-the distinct words, `search_words`), MariaDB by a relevance-ranked OR of the rarest-looking
-bigrams. Work per query is bounded (but for MariaDB's typo pass): common terms read a capped
-number of index matches.
+fts5vocab), PostgreSQL and MariaDB by the known words most similar to each long query word
+(the distinct words, `search_words`: pg_trgm over them on PostgreSQL; on MariaDB a FULLTEXT
+index over each word's one-character deletions, so words about one edit apart share a token).
+Work per query is bounded: common terms read a capped number of index matches.
 Results are ranked: exact title, title prefix or whole-word hit, title substring, other
 substring, then fuzzy; ties by popularity, then id.
 """
@@ -57,12 +58,13 @@ FTS_SCAN = 1000           # full-text matches read per exact query before rankin
 FUZZY_SCAN = 500          # ... and per typo-tolerant query
 PG_TRGM_MIN_WORD = 6      # PostgreSQL: words this long are matched with pg_trgm (LIKE)
 PG_FUZZY_SIMILARITY = 0.4  # PostgreSQL: pg_trgm similarity of a known word to a mistyped one
-PG_NEAR_WORDS = 3         # ... and the most similar known words looked up per mistyped word
-PG_MISTYPED_WORDS = 2     # ... for at most this many mistyped words of a query
+NEAR_WORDS = 3            # PostgreSQL, MariaDB: the most similar known words looked up per mistyped word
+MISTYPED_WORDS = 2        # ... for at most this many mistyped words of a query
 SEARCH_WORD_MIN_CHARS = FUZZY_MIN_CHARS - 1  # shortest word kept in search_words (one letter dropped)
 COMMON_LETTERS = "aenighouilstrydzjcmxbkwpfqv"  # MariaDB: letters, most frequent first (rough)
 MYSQL_TOKENS = 3          # MariaDB: bigrams the exact pass asks the index for (rarest-looking)
-MYSQL_FUZZY_TOKENS = 5    # ... and the typo-tolerant pass
+INNODB_STOPWORDS = {"about", "from", "that", "this", "what", "when", "where", "will", "with"}
+                          # ... InnoDB's default stopwords of SEARCH_WORD_MIN_CHARS+ letters (not indexed)
 REFRESH_CHUNK = 1000
 _ROW = (SongSearch.song_id, SongSearch.title, SongSearch.doc, SongSearch.popularity)
 _COLUMNS = "s.song_id, s.title, s.doc, s.popularity"
@@ -247,19 +249,24 @@ def _pg_near_words(session: Session, q_words: list[str]) -> list[list[str]]:
     """Per query word, [the word] when it is known, else the known words most like it.
 
     Words without a near known word are left out, and so are all but the longest
-    PG_MISTYPED_WORDS mistyped ones: each alternative is one more index scan.
+    MISTYPED_WORDS mistyped ones: each alternative is one more index scan.
     """
     sql = text("SELECT n.i, w.word FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS n(q, i) "
                "CROSS JOIN LATERAL (SELECT word FROM search_words WHERE word % n.q "
                "ORDER BY word <-> n.q, word LIMIT :near) w")
     near: dict[int, list[str]] = {}
-    for i, word in session.execute(sql, {"words": q_words, "near": PG_NEAR_WORDS}):
+    for i, word in session.execute(sql, {"words": q_words, "near": NEAR_WORDS}):
         near.setdefault(i - 1, []).append(word)
+    return _word_choices(q_words, near)
+
+
+def _word_choices(q_words: list[str], near: dict[int, list[str]]) -> list[list[str]]:
+    """[word] per known query word, then its near words per mistyped one (longest first, at most
+    MISTYPED_WORDS of them); `near` maps a query word's index to the known words nearest it."""
     known = [[w] for i, w in enumerate(q_words) if w in near.get(i, ())]
-    mistyped = sorted((i for i, w in enumerate(q_words) if i in near and w not in near[i]),
+    mistyped = sorted((i for i, w in enumerate(q_words) if near.get(i) and w not in near[i]),
                       key=lambda i: -len(q_words[i]))
-    mistyped = [near[i] for i in mistyped]
-    return known + mistyped[:PG_MISTYPED_WORDS]
+    return known + [near[i] for i in mistyped[:MISTYPED_WORDS]]
 
 
 # --- MariaDB / MySQL: FULLTEXT --------------------------------------------------------------
@@ -292,19 +299,61 @@ def _mysql_exact(session: Session, q: str, limit: int) -> list:
 
 
 def _mysql_fuzzy(session: Session, q: str, limit: int) -> list:
-    """Songs sharing the most of the query's rarest-looking bigrams (FULLTEXT relevance).
+    """Songs holding, for each long query word, the word itself when some song has it, else one
+    of the known words most like it (as on PostgreSQL, see _pg_fuzzy).
 
-    Ranking by relevance scores every match, but it finds far more mistyped words than the
-    most popular of the first matches (typo'd dev queries: 101 of 150 found against 76); all
-    bigrams, as before, cost 0.4-1.3 s a query for 104.
+    The near words come from `search_words` (_mysql_near_words), then the songs holding them
+    from a FULLTEXT index over whole words of `doc` (migration 0006), every word checked with
+    INSTR. Ranking songs by FULLTEXT relevance over the query's bigrams instead read each
+    bigram's whole document list (0.3-0.5 s a query at 100k songs), and even a word's rarest
+    bigrams read thousands of matches for common ones (30-130 ms).
     """
-    tokens = [t for phrase in query_phrases(q) for t in phrase if not t.startswith("__")]
-    rarest = _rarest_looking(tokens, MYSQL_FUZZY_TOKENS)
-    if not rarest:
+    choices = _mysql_near_words(session, [w for w in dict.fromkeys(words(q)) if len(w) >= FUZZY_MIN_CHARS])
+    indexed = [[w for w in near if w not in INNODB_STOPWORDS] for near in choices]
+    match = " ".join("+(" + " ".join(near) + ")" for near in indexed if near)
+    if not match:
         return []
-    sql = text(f"SELECT {_COLUMNS} FROM song_search s WHERE MATCH(s.grams) AGAINST(:m IN BOOLEAN MODE) "
-               "ORDER BY MATCH(s.grams) AGAINST(:m IN BOOLEAN MODE) DESC, s.song_id LIMIT :limit")
-    return session.execute(sql, {"m": " ".join(rarest), "limit": limit}).all()
+    params = {f"p{n}_{k}": w for n, near in enumerate(choices) for k, w in enumerate(near)}
+    checks = " AND ".join("(" + " OR ".join(f"INSTR(s.doc, :p{n}_{k}) > 0" for k in range(len(near))) + ")"
+                          for n, near in enumerate(choices))
+    # No ORDER BY: the first candidates are enough, _rank scores them.
+    sql = text(f"SELECT {_COLUMNS} FROM song_search s WHERE MATCH(s.doc) AGAINST(:m IN BOOLEAN MODE) "
+               f"AND {checks} LIMIT :limit")
+    return session.execute(sql, {**params, "m": match, "limit": limit}).all()
+
+
+def _mysql_near_words(session: Session, q_words: list[str]) -> list[list[str]]:
+    """Per query word, [the word] when it is known, else the known words most like it.
+
+    The FULLTEXT index over `search_words.variants` (each word and its one-character deletions,
+    migration 0006) finds the words sharing a deletion with the query word: those about one edit
+    away (a letter left out, added, changed, or two swapped). The few found are ranked by
+    trigram similarity, as pg_trgm ranks them on PostgreSQL.
+    """
+    near: dict[int, list[str]] = {}
+    sql = text("SELECT word FROM search_words WHERE MATCH(variants) AGAINST(:m IN BOOLEAN MODE) LIMIT :scan")
+    for i, word in enumerate(q_words):
+        found = session.scalars(sql, {"m": word_variants(word), "scan": FUZZY_SCAN}).all()
+        found = sorted(found, key=lambda w: (-trigram_similarity(word, w), w))[:NEAR_WORDS]
+        if found:
+            near[i] = found
+    return _word_choices(q_words, near)
+
+
+def word_variants(word: str) -> str:
+    """A word and its one-character deletions, space-separated (MariaDB's `search_words.variants`)."""
+    return " ".join(dict.fromkeys([word] + [word[:i] + word[i + 1:] for i in range(len(word))]))
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity of two words: shared trigrams of "  word " over all of them."""
+    ta, tb = _trigrams(a), _trigrams(b)
+    return len(ta & tb) / len(ta | tb)
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
 def _rarest_looking(tokens: list[str], n: int) -> list[str]:
@@ -335,7 +384,8 @@ def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None
     name are left out (they cannot be searched for); deleted songs lose their row.
     """
     session.info.pop("fts5_frequencies", None)  # the index changes: forget remembered frequencies
-    keep_words = session.get_bind().dialect.name == "postgresql"  # only its typo pass reads them
+    backend = session.get_bind().dialect.name
+    keep_words = backend in ("postgresql", "mysql", "mariadb")  # their typo passes read them
     if song_ids is None:
         session.execute(delete(SongSearch))
         if keep_words:
@@ -352,15 +402,20 @@ def refresh_search_index(session: Session, song_ids: Iterable[int] | None = None
         if rows:
             session.execute(insert(SongSearch), rows)
             if keep_words:
-                _add_words(session, rows)
+                _add_words(session, backend, rows)
         written += len(rows)
     return written
 
 
-def _add_words(session: Session, rows: list[dict]) -> None:
-    found = {w for row in rows for w in words(row["doc"]) if SEARCH_WORD_MIN_CHARS <= len(w) <= 64}
-    if found:
-        session.execute(pg_insert(SearchWord).on_conflict_do_nothing(), [{"word": w} for w in sorted(found)])
+def _add_words(session: Session, backend: str, rows: list[dict]) -> None:
+    found = sorted({w for row in rows for w in words(row["doc"]) if SEARCH_WORD_MIN_CHARS <= len(w) <= 64})
+    if not found:
+        return
+    if backend == "postgresql":
+        session.execute(pg_insert(SearchWord).on_conflict_do_nothing(), [{"word": w} for w in found])
+    else:  # MariaDB: the column its FULLTEXT index reads exists there only (migration 0006)
+        session.execute(text("INSERT IGNORE INTO search_words (word, variants) VALUES (:word, :variants)"),
+                        [{"word": w, "variants": word_variants(w)} for w in found])
 
 
 def _songs_of(session: Session, artist_ids: Iterable[int], album_ids: Iterable[int]) -> list[int]:
