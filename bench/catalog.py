@@ -6,7 +6,8 @@ cycled; numbers drawn at random), builds the search index (timed), starts `yinqi
 (waitress) on a free loopback port and measures, per endpoint:
 
 - latency: bounded sequential requests, p50 / p99 in ms and the p50 ratio to /api/health;
-- throughput: the same endpoint from 4 client threads, requests/s and the ratio to /api/health.
+- throughput: the same endpoint from 4 client threads, requests/s and the ratio to /api/health;
+- typo recall: 150 words with one typo and a known target, searched directly (typo_recall).
 
     .venv/bin/python bench/catalog.py [--backend sqlite|postgresql|mysql|both|all] [--songs 100000] [--requests 400]
 
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import requests
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,8 +43,8 @@ from tools.liveserver import start_server
 from yinqing.config import Settings
 from yinqing.db import make_engine, make_sessionmaker
 from yinqing.migrate import upgrade
-from yinqing.models import Album, Artist, Rating, Song, SongArtist, User
-from yinqing.services.search import refresh_search_index
+from yinqing.models import Album, Artist, Rating, Song, SongArtist, SongSearch, User
+from yinqing.services.search import refresh_search_index, search_song_ids
 from yinqing.text.searchtext import pinyin_words
 
 MIRROR = Settings().shared_data_dir / "netease" / "mirror"
@@ -170,6 +171,42 @@ def queries(data: dict, n: int = 300) -> list[str]:
     return [q for q in out if q.strip()] or ["a"]
 
 
+def typo_recall(session, n: int = 150) -> tuple[int, int]:
+    """Typo'd words with a known target: (found, asked).
+
+    For every 97th indexed song (shuffled, seed 99) one of its Latin words of 8+ letters gets one
+    typo (two letters swapped, one left out, or one changed); found when a song holding the
+    target word is among the first 20 results of the mistyped word.
+    """
+    rng = random.Random(99)
+    rows = session.execute(text("SELECT song_id, doc FROM song_search WHERE MOD(song_id, 97) = 3 "
+                                "ORDER BY song_id")).all()
+    rng.shuffle(rows)
+    cases = []
+    for _song_id, doc in rows:
+        long_words = [w for w in doc.split() if len(w) >= 8 and w.isascii()]
+        if long_words:
+            target = rng.choice(long_words)
+            cases.append((_typo(target, rng), target))
+        if len(cases) >= n:
+            break
+    found = 0
+    for q, target in cases:
+        ids = search_song_ids(session, q)[:20]
+        docs = session.scalars(select(SongSearch.doc).where(SongSearch.song_id.in_(ids))).all() if ids else []
+        found += any(target in doc.split() for doc in docs)
+    return found, len(cases)
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    kind, i = rng.randrange(3), rng.randrange(1, len(word) - 1)
+    if kind == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    if kind == 1:
+        return word[:i] + word[i + 1:]
+    return word[:i] + rng.choice("aeiounst") + word[i + 1:]
+
+
 
 
 
@@ -254,9 +291,12 @@ def run_backend(backend: str, args) -> None:
                 for table in ("songs", "song_search", "song_artists", "artists", "albums", "ratings"):
                     c.execute(text(f"ANALYZE TABLE {table}")).all()
         index_time = time.perf_counter() - t0
+        with make_sessionmaker(engine)() as session:
+            found, asked = typo_recall(session)
         engine.dispose()
         print(f"\n== {backend}: seeded {args.songs:,} songs, {args.artists:,} artists, {args.ratings:,} ratings "
               f"in {seeded:.0f} s; search index of {indexed:,} songs built in {index_time:.0f} s")
+        print(f"typo recall@20 (one typo in a word of 8+ letters): {found}/{asked}")
         proc, server = start_server(url, workdir)
         rng = random.Random(5)
         ids = [s["id"] for s in data["songs"]]
