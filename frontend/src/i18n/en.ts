@@ -212,4 +212,10 @@ export const en: Record<MessageKey, string> = {
   'artist.avgPopularity': 'Avg. popularity',
   'artist.maxPopularity': 'Top popularity',
   'artist.songs': 'Songs',
+
+  'album.notFound': 'Album not found',
+  'album.company': 'Label',
+  'album.tracks': 'Tracks',
+  'album.songCount': '{count} songs',
+  'album.size': ' (of {count} on the album)',
 }

@@ -213,6 +213,12 @@ export const zhCN = {
   'artist.avgPopularity': '平均热度',
   'artist.maxPopularity': '最高热度',
   'artist.songs': '歌曲',
+
+  'album.notFound': '专辑不存在',
+  'album.company': '公司',
+  'album.tracks': '收录',
+  'album.songCount': '{count} 首',
+  'album.size': '（专辑共 {count} 首）',
 } as const
 
 export type MessageKey = keyof typeof zhCN
