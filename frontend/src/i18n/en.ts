@@ -218,4 +218,11 @@ export const en: Record<MessageKey, string> = {
   'album.tracks': 'Tracks',
   'album.songCount': '{count} songs',
   'album.size': ' (of {count} on the album)',
+
+  'recommend.updated': 'Recommendations updated from your picks',
+  'recommend.title': 'For you',
+  'recommend.loginHint': 'Log in to see songs picked for you',
+  'recommend.onboarding': 'Pick a few songs or artists you like and recommendations follow at once',
+  'recommend.done': 'Done',
+  'recommend.modelVersion': 'GRU model version {version}',
 }

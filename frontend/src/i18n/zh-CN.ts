@@ -219,6 +219,13 @@ export const zhCN = {
   'album.tracks': '收录',
   'album.songCount': '{count} 首',
   'album.size': '（专辑共 {count} 首）',
+
+  'recommend.updated': '已根据你的选择更新推荐',
+  'recommend.title': '为你推荐',
+  'recommend.loginHint': '登录后查看为你推荐的歌曲',
+  'recommend.onboarding': '选几首你喜欢的歌或歌手，推荐会立刻跟上',
+  'recommend.done': '完成',
+  'recommend.modelVersion': 'GRU 模型版本 {version}',
 } as const
 
 export type MessageKey = keyof typeof zhCN
