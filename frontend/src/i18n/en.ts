@@ -225,4 +225,10 @@ export const en: Record<MessageKey, string> = {
   'recommend.onboarding': 'Pick a few songs or artists you like and recommendations follow at once',
   'recommend.done': 'Done',
   'recommend.modelVersion': 'GRU model version {version}',
+
+  'home.newAlbum': 'New album',
+  'home.hotSong': 'Hot single',
+  'home.latest': 'Latest songs',
+  'home.more': 'More ›',
+  'home.coldStart': 'New here: popular songs to start with',
 }

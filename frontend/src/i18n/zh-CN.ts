@@ -226,6 +226,12 @@ export const zhCN = {
   'recommend.onboarding': '选几首你喜欢的歌或歌手，推荐会立刻跟上',
   'recommend.done': '完成',
   'recommend.modelVersion': 'GRU 模型版本 {version}',
+
+  'home.newAlbum': '新碟上架',
+  'home.hotSong': '热门单曲',
+  'home.latest': '最新歌曲',
+  'home.more': '更多 ›',
+  'home.coldStart': '新用户：先为你推荐热门歌曲',
 } as const
 
 export type MessageKey = keyof typeof zhCN
