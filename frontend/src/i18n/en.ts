@@ -231,4 +231,11 @@ export const en: Record<MessageKey, string> = {
   'home.latest': 'Latest songs',
   'home.more': 'More ›',
   'home.coldStart': 'New here: popular songs to start with',
+
+  'song.popularityValue': 'Popularity {value}',
+  'rating.loginFirst': 'Log in to like or rate songs',
+  'rating.unlike': 'Unlike',
+  'rating.like': 'Like (5 stars)',
+  'recommend.lessLikeThis': 'You will see fewer songs like this',
+  'recommend.notInterested': 'Not interested',
 }

@@ -232,6 +232,13 @@ export const zhCN = {
   'home.latest': '最新歌曲',
   'home.more': '更多 ›',
   'home.coldStart': '新用户：先为你推荐热门歌曲',
+
+  'song.popularityValue': '热度 {value}',
+  'rating.loginFirst': '请先登录后再收藏或评分',
+  'rating.unlike': '取消喜欢',
+  'rating.like': '喜欢（5 星）',
+  'recommend.lessLikeThis': '已减少此类推荐',
+  'recommend.notInterested': '不感兴趣',
 } as const
 
 export type MessageKey = keyof typeof zhCN
