@@ -140,7 +140,7 @@ export const en: Record<MessageKey, string> = {
   'library.searchPlaceholder': 'Search songs, artists, albums; pinyin initials work (e.g. zjl)',
   'library.search': 'Search',
   'library.sort.relevance': 'Relevance',
-  'library.sort.popularity': 'Most popular',
+  'library.sort.popularity': 'Popular',
   'library.sort.newest': 'Newest',
   'library.sort.comments': 'Most comments',
   'library.artistFilter': 'Filter by artist',
