@@ -125,7 +125,7 @@ def speed_training(n_events: int) -> dict:
     started = time.perf_counter()
     model.fit(data, progress=lambda e, n, loss, speed: log(f"  GRU epoch {e}: loss {loss:.3f}, {speed:,.0f} events/s"))
     seconds = time.perf_counter() - started
-    # The settings used before batch 256 / 1,024 samples, on the same events, for comparison.
+    # The first GRU settings (batch 64, 2,048 samples), on the same events, for comparison.
     before = GRU4Rec(epochs=1, batch_size=64, n_sample=2048).fit(data)
     return {"events": data.n_events, "gru_epoch_s": seconds, "gru_events_per_s": model.events_per_second,
             "sr_fit_events_per_s": sr_rate, "ratio_gru_to_sr": model.events_per_second / sr_rate,
