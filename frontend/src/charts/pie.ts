@@ -1,5 +1,6 @@
 /** Pie / doughnut option builder: the example every other builder follows (pure `data -> option`). */
 import type { EChartsOption } from 'echarts'
+import { translate } from '@/i18n'
 import { PALETTE } from './palette'
 
 export interface PieSlice {
@@ -18,7 +19,7 @@ export interface PieOptions {
 }
 
 /** Largest first; slices beyond `maxSlices` summed into one "other" slice; non-positive values dropped. */
-export function foldSlices(slices: PieSlice[], maxSlices = Infinity, otherLabel = '其他'): PieSlice[] {
+export function foldSlices(slices: PieSlice[], maxSlices = Infinity, otherLabel = translate('chart.other')): PieSlice[] {
   const sorted = slices.filter((slice) => slice.value > 0).sort((a, b) => b.value - a.value)
   if (sorted.length <= maxSlices) return sorted
   const kept = sorted.slice(0, Math.max(0, maxSlices - 1))

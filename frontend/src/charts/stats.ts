@@ -7,6 +7,7 @@ import type { EChartsCoreOption } from 'echarts/core'
 import type {
   Buckets, Copyright, Covers, Heat, HotArtists, KeyCount, Ratio, ReleaseDays, Releases, Scatter, Sentiment,
 } from '@/api/stats'
+import { locale, translate, type MessageKey } from '@/i18n'
 import { PALETTE, SENTIMENT_COLORS } from './palette'
 import type { PieSlice } from './pie'
 
@@ -14,11 +15,14 @@ type Option = EChartsCoreOption
 
 const TRANSPARENT = { backgroundColor: 'transparent' }
 
-/** Chinese names of the keys the API returns (fee classes, availability, cover classes, sentiment). */
-export const KEY_LABELS: Record<string, string> = {
-  free: '免费', vip: 'VIP', album: '付费专辑', free_low: '免费(低音质)', other: '其他', unknown: '未知',
-  available: '可播放', unavailable: '不可播放(无版权)', original: '原唱', cover: '翻唱',
-  positive: '正面', negative: '负面', neutral: '中性', unlabelled: '未分析',
+const KNOWN_KEYS = [
+  'free', 'vip', 'album', 'free_low', 'other', 'unknown', 'available', 'unavailable', 'original', 'cover',
+  'positive', 'negative', 'neutral', 'unlabelled',
+]
+
+/** The UI-language name of a key the API returns (fee class, availability, cover class, sentiment). */
+export function keyLabel(key: string): string {
+  return KNOWN_KEYS.includes(key) ? translate(`chart.key.${key}` as MessageKey) : key
 }
 
 /** Number with thousands separators (zh-CN), for tooltips and labels. */
@@ -78,7 +82,7 @@ export function releasesOption(r: Releases | null): Option | null {
   const points = fillPeriods(r.points, r.granularity)
   return categoryOption({
     categories: points.map((p) => p.period), values: points.map((p) => p.count),
-    seriesName: '发行歌曲数', unit: '首', kind: r.granularity === 'year' ? 'line' : 'bar', zoomAbove: 24,
+    seriesName: translate('analysis.chart.releases'), unit: translate('analysis.unit.songs'), kind: r.granularity === 'year' ? 'line' : 'bar', zoomAbove: 24,
   })
 }
 
@@ -92,7 +96,7 @@ export function bucketsOption(b: Buckets | null, seriesName: string, unit: strin
 
 /** API `{key, count}` lists as pie slices with Chinese names (unknown kept as its own slice). */
 export function keySlices(items: KeyCount[] | undefined): PieSlice[] {
-  return (items ?? []).map((item) => ({ name: KEY_LABELS[item.key] ?? item.key, value: item.count }))
+  return (items ?? []).map((item) => ({ name: keyLabel(item.key), value: item.count }))
 }
 
 /** Fee-class slices of the copyright payload. */
@@ -106,7 +110,7 @@ export const coverSlices = (c: Covers | null) => keySlices(c?.classes)
 export function sentimentSlices(s: Sentiment | null): (PieSlice & { itemStyle: { color: string } })[] {
   if (!s) return []
   return (['positive', 'neutral', 'negative'] as const).map((key) => ({
-    name: KEY_LABELS[key]!, value: s.overall[key], itemStyle: { color: SENTIMENT_COLORS[key] },
+    name: keyLabel(key), value: s.overall[key], itemStyle: { color: SENTIMENT_COLORS[key] },
   }))
 }
 
@@ -192,12 +196,12 @@ export function releaseTimelineOption(d: ReleaseDays | null): Option | null {
   return {
     ...TRANSPARENT,
     color: [PALETTE[0]],
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${formatCount(Number(v))} 首` },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${formatCount(Number(v))} ${translate('analysis.unit.songs')}` },
     grid: { left: 40, right: 24, top: 32, bottom: 64, containLabel: true },
     xAxis: { type: 'time' },
-    yAxis: { type: 'value', name: '首/天', minInterval: 1 },
+    yAxis: { type: 'value', name: translate('chart.songsPerDay'), minInterval: 1 },
     dataZoom: [{ type: 'inside', start: 0, end: 100 }, { type: 'slider', height: 18, bottom: 8 }],
-    series: [{ type: 'bar', name: '当日发行', data: days, barMaxWidth: 6, large: true }],
+    series: [{ type: 'bar', name: translate('chart.releasedThatDay'), data: days, barMaxWidth: 6, large: true }],
   }
 }
 
@@ -218,19 +222,19 @@ export function calendarOption(d: ReleaseDays | null, year: number | null): Opti
   const max = Math.max(...data.map(([, n]) => n))
   return {
     ...TRANSPARENT,
-    tooltip: { formatter: (p: { value: [string, number] }) => `${p.value[0]}: ${formatCount(p.value[1])} 首` },
+    tooltip: { formatter: (p: { value: [string, number] }) => `${p.value[0]}: ${formatCount(p.value[1])} ${translate('analysis.unit.songs')}` },
     visualMap: { min: 0, max, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, calculable: true,
       inRange: { color: ['#fbecea', '#f08a5d', '#d43c33'] } },
     calendar: { range: String(year), top: 36, left: 36, right: 16, cellSize: ['auto', 14], yearLabel: { show: true },
-      dayLabel: { nameMap: 'ZH' }, monthLabel: { nameMap: 'ZH' }, itemStyle: { borderWidth: 0.5 } },
-    series: [{ type: 'heatmap', coordinateSystem: 'calendar', name: '发行', data }],
+      dayLabel: { nameMap: calendarNames() }, monthLabel: { nameMap: calendarNames() }, itemStyle: { borderWidth: 0.5 } },
+    series: [{ type: 'heatmap', coordinateSystem: 'calendar', name: translate('chart.released'), data }],
   }
 }
 
 /** Hot artists: one line per artist over release years. */
 export function hotArtistsOption(h: HotArtists | null): Option | null {
   if (!h || h.series.length === 0 || h.years.length === 0) return null
-  const unit = h.metric === 'songs' ? '首' : '热度'
+  const unit = h.metric === 'songs' ? translate('analysis.unit.songs') : translate('analysis.unit.popularity')
   return {
     ...TRANSPARENT,
     color: PALETTE,
@@ -254,7 +258,7 @@ export function pointSize(likes: number, maxLikes: number): number {
 export function scatterOption(s: Scatter | null): Option | null {
   if (!s || s.points.length === 0) return null
   const maxLikes = Math.max(...s.points.map((p) => p.likes))
-  const xName = s.x === 'comments' ? '评论数(条)' : '时长(秒)'
+  const xName = s.x === 'comments' ? translate('chart.xComments') : translate('chart.xDuration')
   const logAxis = s.x === 'comments' && s.points.every((p) => p.x > 0)
   const toDatum = (p: Scatter['points'][number]) => ({
     name: p.name, value: [p.x, p.popularity, p.likes], symbolSize: pointSize(p.likes, maxLikes),
@@ -266,15 +270,15 @@ export function scatterOption(s: Scatter | null): Option | null {
     tooltip: {
       trigger: 'item',
       formatter: (p: { name: string; value: number[] }) =>
-        `${p.name}<br/>${xName}: ${formatCount(p.value[0]!)}<br/>热度: ${p.value[1]}<br/>评论点赞: ${formatCount(p.value[2]!)}`,
+        `${p.name}<br/>${xName}: ${formatCount(p.value[0]!)}<br/>${translate('chart.popularity')}: ${p.value[1]}<br/>${translate('chart.commentLikes')}: ${formatCount(p.value[2]!)}`,
     },
-    legend: { top: 0, data: ['歌曲', '离群点'] },
+    legend: { top: 0, data: [translate('chart.songs'), translate('chart.outliers')] },
     grid: { left: 48, right: 32, top: 40, bottom: 40, containLabel: true },
     xAxis: { type: logAxis ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 28 },
-    yAxis: { type: 'value', name: '热度(0-100)', max: 100 },
+    yAxis: { type: 'value', name: translate('chart.popularityAxis'), max: 100 },
     series: [
-      { type: 'scatter', name: '歌曲', data: s.points.filter((p) => !p.outlier).map(toDatum), itemStyle: { opacity: 0.6 } },
-      { type: 'scatter', name: '离群点', data: s.points.filter((p) => p.outlier).map(toDatum) },
+      { type: 'scatter', name: translate('chart.songs'), data: s.points.filter((p) => !p.outlier).map(toDatum), itemStyle: { opacity: 0.6 } },
+      { type: 'scatter', name: translate('chart.outliers'), data: s.points.filter((p) => p.outlier).map(toDatum) },
     ],
   }
 }
@@ -284,16 +288,21 @@ export function sentimentSongsOption(s: Sentiment | null): Option | null {
   if (!s || s.songs.length === 0) return null
   const songs = [...s.songs].reverse()
   const series = (['positive', 'neutral', 'negative'] as const).map((key) => ({
-    type: 'bar', name: KEY_LABELS[key], stack: 'total', data: songs.map((x) => x[key]),
+    type: 'bar', name: keyLabel(key), stack: 'total', data: songs.map((x) => x[key]),
     itemStyle: { color: SENTIMENT_COLORS[key] }, emphasis: { focus: 'series' },
   }))
   return {
     ...TRANSPARENT,
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => `${formatCount(Number(v))} 条` },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => `${formatCount(Number(v))} ${translate('chart.commentsUnit')}` },
     legend: { top: 0 },
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', name: '条' },
+    xAxis: { type: 'value', name: translate('chart.commentsUnit') },
     yAxis: { type: 'category', data: songs.map((x) => x.name), axisLabel: { width: 100, overflow: 'truncate' } },
     series,
   }
+}
+
+/** ECharts' built-in day and month names for the calendar, in the UI language. */
+function calendarNames(): 'ZH' | 'EN' {
+  return locale.value === 'en' ? 'EN' : 'ZH'
 }

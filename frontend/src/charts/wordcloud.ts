@@ -1,5 +1,6 @@
 /** Word-cloud option builder (echarts-wordcloud): pure `terms -> option`. */
 import type { EChartsCoreOption } from 'echarts/core'
+import { translate } from '@/i18n'
 import { PALETTE } from './palette'
 
 export interface Term {
@@ -16,12 +17,12 @@ export function termColor(index: number): string {
 }
 
 /** A word cloud of `terms` (most frequent first); null when there is nothing to draw. */
-export function wordCloudOption(terms: Term[] | null | undefined, seriesName = '词频', shape = 'circle'): EChartsCoreOption | null {
+export function wordCloudOption(terms: Term[] | null | undefined, seriesName = translate('chart.wordFrequency'), shape = 'circle'): EChartsCoreOption | null {
   const data = (terms ?? []).filter((t) => t.value > 0 && t.name.trim() !== '')
   if (data.length === 0) return null
   return {
     backgroundColor: 'transparent',
-    tooltip: { show: true, formatter: (p: { name: string; value: number }) => `${p.name}: ${p.value} 次` },
+    tooltip: { show: true, formatter: (p: { name: string; value: number }) => `${p.name}: ${translate('chart.times', { count: p.value })}` },
     series: [{
       type: 'wordCloud', name: seriesName, shape, left: 'center', top: 'center', width: '96%', height: '92%',
       sizeRange: FONT_RANGE, rotationRange: [0, 0], gridSize: 6, drawOutOfBound: false, layoutAnimation: true,
