@@ -2,15 +2,17 @@
  * Recommendations (GRU / UserCF / ItemCF) with reasons, 不感兴趣, similar songs and onboarding.
  * Shapes mirror `yinqing/api/recommend.py`.
  */
+import type { MessageKey } from '@/i18n'
 import { http } from './client'
 import type { SongCard } from './songs'
 
 export type Algorithm = 'gru' | 'usercf' | 'itemcf'
 
-export const ALGORITHMS: { key: Algorithm; label: string }[] = [
-  { key: 'gru', label: 'RNN（GRU）' },
-  { key: 'usercf', label: 'UserCF' },
-  { key: 'itemcf', label: 'ItemCF' },
+/** The recommenders, each with the catalogue key of its name. */
+export const ALGORITHMS: { key: Algorithm; label: MessageKey }[] = [
+  { key: 'gru', label: 'recommend.algorithm.gru' },
+  { key: 'usercf', label: 'recommend.algorithm.usercf' },
+  { key: 'itemcf', label: 'recommend.algorithm.itemcf' },
 ]
 
 export interface RecItem {

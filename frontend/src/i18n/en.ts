@@ -397,4 +397,8 @@ export const en: Record<MessageKey, string> = {
   'chart.positiveShare': 'Positive share',
   'chart.wordFrequency': 'Frequency',
   'chart.times': '{count} times',
+
+  'recommend.algorithm.gru': 'RNN (GRU)',
+  'recommend.algorithm.usercf': 'UserCF',
+  'recommend.algorithm.itemcf': 'ItemCF',
 }

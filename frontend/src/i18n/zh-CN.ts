@@ -398,6 +398,10 @@ export const zhCN = {
   'chart.positiveShare': '积极占比',
   'chart.wordFrequency': '词频',
   'chart.times': '{count} 次',
+
+  'recommend.algorithm.gru': 'RNN（GRU）',
+  'recommend.algorithm.usercf': 'UserCF',
+  'recommend.algorithm.itemcf': 'ItemCF',
 } as const
 
 export type MessageKey = keyof typeof zhCN
