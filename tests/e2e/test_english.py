@@ -67,6 +67,7 @@ def test_switch_to_english_on_library_and_song_pages(page: Page, target):
     expect(tid(page, "lyrics")).to_contain_text("Lyrics")
     expect(tid(page, "comments")).to_contain_text(re.compile(r"Latest comments \d+"))
     expect(page.get_by_text(re.compile("歌词|评论|播放|未评分"))).to_have_count(0)
+    expect(page.locator(".el-loading-mask:visible")).to_have_count(0)  # a screenshot worth looking at
     page.screenshot(path=str(ARTIFACTS / "english-song.png"), full_page=True)
 
     tid(page, "locale-switch").click()
