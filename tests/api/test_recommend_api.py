@@ -48,6 +48,12 @@ def test_itemcf_closed_loop_heart_changes_the_next_answer(client, make_user, wor
     first = client.get("/api/recommend?algorithm=itemcf&k=3", headers=h).get_json()
     assert set(_ids(first)) == set(a[1:4]) and not first["cold_start"]
     assert all(item["reason"].startswith("因为你喜欢《") for item in first["items"])
+    # The reason comes as a code and the song it names too, so the UI can say it in any language.
+    for item in first["items"]:
+        named = item["reason_song"]
+        assert item["reason_code"] == "because" and named["id"] == a[0]
+        assert named["name"] == client.get(f"/api/songs/{a[0]}").get_json()["name"]
+        assert item["reason"] == f"因为你喜欢《{named['name']}》"
     assert a[0] not in _ids(first)  # already rated
     _heart(client, h, e[0])
     second = client.get("/api/recommend?algorithm=itemcf&k=6", headers=h).get_json()
@@ -60,6 +66,7 @@ def test_usercf_follows_similar_users(client, make_user, world):
     result = client.get("/api/recommend?algorithm=usercf&k=3", headers=h).get_json()
     assert set(_ids(result)) <= set(world["e"])
     assert {item["reason"] for item in result["items"]} == {"和你口味相似的用户也喜欢"}
+    assert {(item["reason_code"], item["reason_song"]) for item in result["items"]} == {("similar_users", None)}
 
 
 def test_gru_trains_versions_and_reads_the_latest_history(client, make_user, world, app, settings):
@@ -75,6 +82,7 @@ def test_gru_trains_versions_and_reads_the_latest_history(client, make_user, wor
     assert first["model_version"] == trained["version"]
     assert _ids(first)[0] == a[1]
     assert first["items"][0]["reason"].startswith("接着你最近听的《")
+    assert first["items"][0]["reason_code"] == "after" and first["items"][0]["reason_song"]["id"] == a[0]
     _heart(client, h, e[0])  # no retraining: the next answer reads the new heart
     second = client.get("/api/recommend?algorithm=gru&k=3", headers=h).get_json()
     assert e[1] in _ids(second) and _ids(second) != _ids(first)

@@ -59,6 +59,9 @@ def test_switch_to_english_on_library_and_song_pages(page: Page, target):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.screenshot(path=str(ARTIFACTS / "english-library.png"), full_page=True)
 
+    page.goto("/")  # the recommender rows are named from the catalogue, not the server's Chinese
+    expect(tid(page, "rec-row-usercf").locator("h2")).to_have_text("UserCF: people with your taste also like")
+
     page.goto(f"/songs/{target['id']}")
     expect(tid(page, "song-name")).to_contain_text(target["name"])
     expect(page.locator(".meta dt")).to_have_text(["Artist", "Album", "Length", "Released", "Popularity", "Comments"])

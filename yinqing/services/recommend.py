@@ -59,6 +59,20 @@ USERCF_PARAMS = {"k": 50, "shrink": 10.0, "n_last": HISTORY, "decay": 0.95}
 
 Progress = Callable[[float, str], None]
 
+# Why a song is recommended: (song id, reason code, the song the reason names or None). The API
+# sends the code (the UI translates it) and this Chinese sentence for clients that show text as sent.
+Reasoned = tuple[int, str, int | None]
+REASONS = {
+    "because": "因为你喜欢《{name}》",
+    "after": "接着你最近听的《{name}》",
+    "similar_users": "和你口味相似的用户也喜欢",
+    "similar": "与你喜欢的歌曲相似",
+    "artist_popular": "你喜欢的歌手的热门歌曲",
+    "popular": "热门歌曲",
+    "same_playlists": "经常一起出现在歌单里",
+    "same_artist": "同一歌手的热门歌曲",
+}
+
 
 # ------------------------------------------------------------------ data from the database
 
@@ -405,7 +419,7 @@ def _ranked(scores: np.ndarray, songs: IdMap, exclude: set[int], k: int, positiv
     return picked
 
 
-def _cf_items(state: _Models, algorithm: str, history: list[int], exclude: set[int], k: int) -> list[tuple[int, str]]:
+def _cf_items(state: _Models, algorithm: str, history: list[int], exclude: set[int], k: int) -> list[Reasoned]:
     fb = state.feedback
     context = fb.songs.encode(history)
     context = context[context >= 0]
@@ -414,13 +428,13 @@ def _cf_items(state: _Models, algorithm: str, history: list[int], exclude: set[i
     model = state.itemcf if algorithm == "itemcf" else state.usercf
     picked = _ranked(model.score([context])[0], fb.songs, exclude, k, positive_only=True)
     if algorithm == "usercf":
-        return [(s, "和你口味相似的用户也喜欢") for s in picked]
+        return [(s, "similar_users", None) for s in picked]
     because = model.explain(context, [fb.songs.index(song) for song in picked])
-    return [(song, f"#because:{int(fb.songs.ids[b])}" if b >= 0 else "与你喜欢的歌曲相似")
+    return [(song, "because", int(fb.songs.ids[b])) if b >= 0 else (song, "similar", None)
             for song, b in zip(picked, because, strict=True)]
 
 
-def _gru_items(state: _Models, history: list[int], exclude: set[int], k: int) -> list[tuple[int, str]]:
+def _gru_items(state: _Models, history: list[int], exclude: set[int], k: int) -> list[Reasoned]:
     context = state.gru_songs.encode(history)
     context = context[context >= 0]
     if not len(context):
@@ -428,7 +442,7 @@ def _gru_items(state: _Models, history: list[int], exclude: set[int], k: int) ->
     ids = state.gru_songs.ids[state.gru.top_items(context, k + len(exclude))]
     picked = [int(s) for s in ids if int(s) not in exclude][:k]
     last = int(state.gru_songs.ids[context[-1]])
-    return [(s, f"#after:{last}") for s in picked]
+    return [(s, "after", last) for s in picked]
 
 
 def popular_songs(session: Session, exclude: set[int], k: int, artist_ids: list[int] | None = None) -> list[int]:
@@ -440,13 +454,13 @@ def popular_songs(session: Session, exclude: set[int], k: int, artist_ids: list[
     return [s for s in dict.fromkeys(session.scalars(stmt)) if s not in exclude][:k]
 
 
-def _taste_fill(session: Session, history: list[int], exclude: set[int], k: int) -> list[tuple[int, str]]:
+def _taste_fill(session: Session, history: list[int], exclude: set[int], k: int) -> list[Reasoned]:
     """Popular songs by the artists of the user's history (the picked styles), then popular songs."""
     artists = list(dict.fromkeys(session.scalars(
         select(SongArtist.artist_id).where(SongArtist.song_id.in_(history[-20:]))))) if history else []
-    out = [(s, "你喜欢的歌手的热门歌曲") for s in popular_songs(session, exclude, k, artists)] if artists else []
-    taken = exclude | {s for s, _ in out}
-    out += [(s, "热门歌曲") for s in popular_songs(session, taken, k - len(out))]
+    out = [(s, "artist_popular", None) for s in popular_songs(session, exclude, k, artists)] if artists else []
+    taken = exclude | {s for s, _, _ in out}
+    out += [(s, "popular", None) for s in popular_songs(session, taken, k - len(out))]
     return out[:k]
 
 
@@ -456,7 +470,7 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
     _validate(algorithm, k)
     history, exclude = user_feedback(session, user_id)
     message, version = None, None
-    items: list[tuple[int, str]] = []
+    items: list[Reasoned] = []
     if history:
         if algorithm == "gru":
             state = gru_model(model_dir)
@@ -475,28 +489,26 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
             else:
                 items = _cf_items(state, algorithm_used, history, exclude, k)
     if len(items) < k:
-        taken = exclude | {s for s, _ in items}
+        taken = exclude | {s for s, _, _ in items}
         items += _taste_fill(session, history, taken, k - len(items))
     # Every rated song is excluded, so no card has a rating to look up (``my_rating`` stays None).
     return {"algorithm": algorithm, "cold_start": not history, "message": message, "model_version": version,
             "items": _with_cards(session, None, items)}
 
 
-def _with_cards(session: Session, user_id: int | None, items: list[tuple[int, str]]) -> list[dict]:
-    """Song cards plus readable reasons (placeholders name the song the reason refers to)."""
-    ref = [int(r.split(":")[1]) for _, r in items if r.startswith("#")]
+def _with_cards(session: Session, user_id: int | None, items: list[Reasoned]) -> list[dict]:
+    """Song cards with their reasons: a code the UI translates, the song the reason names (if
+    any), and the Chinese sentence for clients that show the text as sent."""
+    named = [ref for _, _, ref in items if ref is not None]
     # The songs the reasons name come with the cards: one query fewer.
-    cards = {c["id"]: c for c in song_cards(session, list(dict.fromkeys([s for s, _ in items] + ref)), user_id)}
-    names = {song: card["name"] for song, card in cards.items()}
+    cards = {c["id"]: c for c in song_cards(session, list(dict.fromkeys([s for s, _, _ in items] + named)), user_id)}
     out = []
-    for song, reason in items:
+    for song, code, ref in items:
         if song not in cards:
             continue  # a song deleted since the model was built
-        if reason.startswith("#because:"):
-            reason = f"因为你喜欢《{names.get(int(reason.split(':')[1])) or '某首歌'}》"
-        elif reason.startswith("#after:"):
-            reason = f"接着你最近听的《{names.get(int(reason.split(':')[1])) or '某首歌'}》"
-        out.append({"song": cards[song], "reason": reason})
+        name = cards[ref]["name"] if ref in cards else None
+        out.append({"song": cards[song], "reason": REASONS[code].format(name=name or "某首歌"),
+                    "reason_code": code, "reason_song": {"id": ref, "name": name} if ref is not None else None})
     return out
 
 
@@ -518,12 +530,13 @@ def similar_songs(session: Session, song_id: int, k: int, model_dir: Path, user_
         raise NotFound("歌曲不存在 / song not found")
     state = knn_models(session, model_dir)
     idx = state.feedback.songs.index(song_id) if state.feedback is not None else -1
-    items = [(int(state.feedback.songs.ids[j]), "经常一起出现在歌单里")
+    items = [(int(state.feedback.songs.ids[j]), "same_playlists", None)
              for j, _ in state.itemcf.neighbours_of(idx, k)] if idx >= 0 else []
     if len(items) < k:
         artists = list(session.scalars(select(SongArtist.artist_id).where(SongArtist.song_id == song_id)))
-        taken = {song_id} | {s for s, _ in items}
-        items += [(s, "同一歌手的热门歌曲") for s in popular_songs(session, taken, k - len(items), artists)] if artists else []
+        taken = {song_id} | {s for s, _, _ in items}
+        items += [(s, "same_artist", None)
+                  for s in popular_songs(session, taken, k - len(items), artists)] if artists else []
     return {"song_id": song_id, "items": _with_cards(session, user_id, items)}
 
 

@@ -2,7 +2,7 @@
  * Recommendations (GRU / UserCF / ItemCF) with reasons, 不感兴趣, similar songs and onboarding.
  * Shapes mirror `yinqing/api/recommend.py`.
  */
-import type { MessageKey } from '@/i18n'
+import { isMessageKey, translate, type Locale, type MessageKey } from '@/i18n'
 import { http } from './client'
 import type { SongCard } from './songs'
 
@@ -17,8 +17,27 @@ export const ALGORITHMS: { key: Algorithm; label: MessageKey }[] = [
 
 export interface RecItem {
   song: SongCard
-  /** Why this song, in words the user can read ("因为你喜欢《X》"). */
+  /** Why this song, as a Chinese sentence ("因为你喜欢《X》"). */
   reason: string
+  /** The same reason as a code the UI translates (`because`, `after`, `popular`, ...). */
+  reason_code?: string
+  /** The song the reason names, if any. */
+  reason_song?: { id: number; name: string | null } | null
+}
+
+/** The reason in the UI language: from its code when the catalogue knows it, else as sent. */
+export function reasonText(item: RecItem, lang?: Locale): string {
+  const key = `recommend.reason.${item.reason_code}`
+  const name = item.reason_song?.name
+  if (!item.reason_code || !isMessageKey(key)) return item.reason
+  if (item.reason_song && !name) return item.reason // the named song is gone: the server's wording
+  return translate(key, { name: name ?? '' }, lang)
+}
+
+/** A home-page row's title in the UI language. */
+export function rowTitle(row: { key: Algorithm; title: string }, lang?: Locale): string {
+  const key = `recommend.row.${row.key}`
+  return isMessageKey(key) ? translate(key, {}, lang) : row.title
 }
 
 export interface RecResult {

@@ -27,6 +27,11 @@ export function setLocale(next: Locale): void {
   if (typeof document !== 'undefined') document.documentElement.lang = next
 }
 
+/** True for a key the catalogues have (for keys built at run time from server codes). */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in zhCN
+}
+
 /** Fill `{name}` placeholders. */
 export function format(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (match, name: string) =>

@@ -402,6 +402,17 @@ export const zhCN = {
   'recommend.algorithm.gru': 'RNN（GRU）',
   'recommend.algorithm.usercf': 'UserCF',
   'recommend.algorithm.itemcf': 'ItemCF',
+  'recommend.reason.because': '因为你喜欢《{name}》',
+  'recommend.reason.after': '接着你最近听的《{name}》',
+  'recommend.reason.similar_users': '和你口味相似的用户也喜欢',
+  'recommend.reason.similar': '与你喜欢的歌曲相似',
+  'recommend.reason.artist_popular': '你喜欢的歌手的热门歌曲',
+  'recommend.reason.popular': '热门歌曲',
+  'recommend.reason.same_playlists': '经常一起出现在歌单里',
+  'recommend.reason.same_artist': '同一歌手的热门歌曲',
+  'recommend.row.gru': 'RNN 推荐（接着你最近听的）',
+  'recommend.row.usercf': 'UserCF：口味相似的人也喜欢',
+  'recommend.row.itemcf': 'ItemCF：和你喜欢的歌相似',
 } as const
 
 export type MessageKey = keyof typeof zhCN
