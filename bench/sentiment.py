@@ -32,8 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from yinqing.config import Settings
 from yinqing.sentiment import tokenize
-from yinqing.sentiment.data import HOLDOUT_CATEGORY, iter_mirror_comments, load_reviews, split_reviews
-from yinqing.sentiment.labelling import read_test_annotations
+from yinqing.sentiment.data import (
+    HOLDOUT_CATEGORY,
+    iter_mirror_comments,
+    load_reviews,
+    read_test_annotations,
+    split_reviews,
+)
 from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
 from yinqing.sentiment.predict import load_classifier
 from yinqing.sentiment.train import binary_metrics

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from yinqing.cli import main
 from yinqing.sentiment import load_classifier
-from yinqing.sentiment.data import LABELS_FILE, read_music_labels
-from yinqing.sentiment.labelling import adjudicate, append_labels, read_test_annotations, unlabelled_draw
+from yinqing.sentiment.data import LABELS_FILE, read_music_labels, read_test_annotations
+from yinqing.sentiment.labelling import adjudicate, append_labels, unlabelled_draw
 from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
 from yinqing.sentiment.train import TrainOptions
 

@@ -324,7 +324,6 @@ class GRU4Rec:
         return model
 
 
-
 def _fastest(run: Callable[[], object], repeat: int = 5) -> float:
     """The best of ``repeat`` timings of ``run`` after a warm-up call, in CPU seconds of this
     thread (wall time would mostly measure the other processes on a busy machine)."""

@@ -53,9 +53,13 @@ def topk_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """Keep the k largest entries of each row of a sparse matrix (positive values)."""
     m = m.tocsr()
     rows = _row_ids(m.indptr)
-    keep = _topk_entries(rows, m.data, m.shape[0], k)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=m.shape[0]))])
-    return sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
+    return _kept(rows, m.indices, m.data, _topk_entries(rows, m.data, m.shape[0], k), m.shape)
+
+
+def _kept(rows: np.ndarray, cols: np.ndarray, data: np.ndarray, keep: np.ndarray, shape: tuple) -> sp.csr_matrix:
+    """The CSR matrix of the kept entries (positions in row order) of a row-grouped entry list."""
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=shape[0]))])
+    return sp.csr_matrix((data[keep], cols[keep], indptr), shape=shape)
 
 
 def row_norms(m: sp.csr_matrix) -> np.ndarray:
@@ -87,8 +91,7 @@ def cosine_topk(
             ok &= rows + start != cols
         pos = np.flatnonzero(ok)
         keep = pos[_topk_entries(rows[pos], data[pos], prod.shape[0], k)]
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=prod.shape[0]))])
-        parts.append(sp.csr_matrix((data[keep], cols[keep], indptr), shape=(prod.shape[0], b.shape[0])))
+        parts.append(_kept(rows, cols, data, keep, (prod.shape[0], b.shape[0])))
     if not parts:
         return sp.csr_matrix((0, b.shape[0]), dtype=np.float32)
     return sp.vstack(parts).tocsr()

@@ -96,6 +96,12 @@ def read_music_labels(path: Path = LABELS_FILE) -> dict[str, tuple[str, str]]:
         return {r["source_key"]: (r["label"], r["split"]) for r in csv.DictReader(fh)}
 
 
+def read_test_annotations(path: Path = TEST_ANNOTATIONS_FILE) -> dict[str, dict]:
+    """key -> {first, second, third, label} for every comment of the music test set."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {r["source_key"]: r for r in csv.DictReader(fh)}
+
+
 def load_music_examples(shared_dir: Path, path: Path = LABELS_FILE) -> dict[str, list[tuple[str, str]]]:
     """split -> [(text, label pos/neg/neu)] by joining our labels with the mirror texts."""
     labels = read_music_labels(path)

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from yinqing.sentiment.data import LABELS_FILE, TEST_ANNOTATIONS_FILE, iter_mirror_comments, read_music_labels
+from yinqing.sentiment.data import LABELS_FILE, iter_mirror_comments, read_music_labels
 from yinqing.sentiment.tokenize import normalise
 
 DRAW_SEED = 13
@@ -71,12 +71,6 @@ def adjudicate(first: str, second: str, third: str | None) -> str:
         raise ValueError("the annotators disagree: a third annotation is needed")
     label, votes = Counter([first, second, third]).most_common(1)[0]
     return label if votes >= 2 else "neu"
-
-
-def read_test_annotations(path: Path = TEST_ANNOTATIONS_FILE) -> dict[str, dict]:
-    """key -> {first, second, third, label} for every comment of the music test set."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return {r["source_key"]: r for r in csv.DictReader(fh)}
 
 
 def main(argv: list[str]) -> None:
