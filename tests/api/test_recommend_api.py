@@ -4,9 +4,11 @@ cold start and onboarding, 不感兴趣, similar songs, model versions and bad i
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.catalog_seed import seed_catalogue
 from yinqing.models import Playlist, PlaylistTrack
+from yinqing.recsys.diversity import obeys_rule
 from yinqing.services import recommend
 
 
@@ -64,9 +66,13 @@ def test_usercf_follows_similar_users(client, make_user, world):
     _user, h = make_user()
     _heart(client, h, world["e"][1])
     result = client.get("/api/recommend?algorithm=usercf&k=3", headers=h).get_json()
-    assert set(_ids(result)) <= set(world["e"])
-    assert {item["reason"] for item in result["items"]} == {"和你口味相似的用户也喜欢"}
-    assert {(item["reason_code"], item["reason_song"]) for item in result["items"]} == {("similar_users", None)}
+    # The similar users' songs come first; where the artist rule stops a third song by one
+    # artist, a popular song of another artist takes its place.
+    from_users = [item for item in result["items"] if item["reason_code"] == "similar_users"]
+    assert len(from_users) >= 2 and {item["song"]["id"] for item in from_users} <= set(world["e"])
+    assert result["items"][:len(from_users)] == from_users
+    assert {item["reason"] for item in from_users} == {"和你口味相似的用户也喜欢"}
+    assert {item["reason_song"] for item in from_users} == {None}
 
 
 def test_gru_trains_versions_and_reads_the_latest_history(client, make_user, world, app, settings):
@@ -112,7 +118,8 @@ def test_not_interested_removes_a_song_for_good(client, make_user, world):
         assert r.status_code == 200
     for algorithm in recommend.ALGORITHMS:
         result = client.get(f"/api/recommend?algorithm={algorithm}&k=10", headers=h).get_json()
-        assert a[1] not in _ids(result) and len(result["items"]) == 10
+        assert a[1] not in _ids(result)
+        _assert_full_as_the_rule_allows(result["items"], set(world["songs"]) - {a[0], a[1]}, client)
 
 
 def test_rows_and_similar_songs(client, make_user, world):
@@ -219,3 +226,66 @@ def test_big_catalogues_pick_up_new_playlists_in_the_background(client, world, a
     after = similar_until(lambda r: r["items"] and r["items"][0]["reason"] == "经常一起出现在歌单里")
     assert set(_ids(after)) == set(e[:3])
     assert {item["reason"] for item in after["items"]} == {"经常一起出现在歌单里"}
+
+
+def _artists(row_items: list[dict]) -> list[set[int]]:
+    return [{a["id"] for a in item["artists"]} for item in row_items]
+
+
+def _assert_full_as_the_rule_allows(items: list[dict], allowed: set[int], client, k: int = 10) -> None:
+    """The row obeys the artist rule, and where it ends short no other allowed song could follow."""
+    cards = [item.get("song", item) for item in items]
+    placed = _artists(cards)
+    assert obeys_rule(placed)
+    for song in allowed - {c["id"] for c in cards} if len(cards) < k else ():
+        artists = {a["id"] for a in client.get(f"/api/songs/{song}").get_json()["artists"]}
+        assert not obeys_rule([*placed, artists]), f"song {song} would still fit"
+
+
+@pytest.fixture
+def one_artist_on_top(app):
+    """22 songs; the 12 by 周杰伦 are made the most popular, so a plain popularity row would be his."""
+    from sqlalchemy import update
+
+    from tests.catalog_seed import JAY_CHOU
+    from yinqing.models import Song, SongArtist
+
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        songs = [x["id"] for x in seed_catalogue(s, general=10, jay=12)]
+        jay = list(s.scalars(select(SongArtist.song_id).where(SongArtist.artist_id == JAY_CHOU)))
+        s.execute(update(Song).where(Song.id.in_(jay)).values(popularity=100.0))
+        s.commit()
+    return {"songs": songs, "jay": jay}
+
+
+def test_every_row_obeys_the_artist_diversity_rule(client, make_user, one_artist_on_top):
+    _user, h = make_user()
+    for algorithm in recommend.ALGORITHMS:
+        result = client.get(f"/api/recommend?algorithm={algorithm}&k=20", headers=h).get_json()
+        cards = [item["song"] for item in result["items"]]
+        assert obeys_rule(_artists(cards)), algorithm
+        # Only 4 of his 12 fit into 20 places; the others' songs fill the row as far as the rule allows.
+        assert sum(c["id"] in one_artist_on_top["jay"] for c in cards) == 4
+        _assert_full_as_the_rule_allows(cards, set(one_artist_on_top["songs"]), client, k=20)
+        assert cards[0]["id"] in one_artist_on_top["jay"]  # the most popular still leads
+    home = client.get("/api/home").get_json()
+    for row in home["recommendations"]:
+        assert obeys_rule(_artists(row["songs"])) and row["placeholder"] and row["seed"] == "popular"
+
+
+def test_logged_out_home_rows_answer_a_listener_of_the_charts(client, world, app, settings):
+    songs = world["songs"]
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        s.add(Playlist(id=3778678, name="云音乐热歌榜", is_toplist=True))
+        s.flush()
+        s.add_all(PlaylistTrack(playlist_id=3778678, position=i, song_id=song) for i, song in enumerate(world["a"][:2]))
+        s.commit()
+        recommend.train_models(s, settings.model_dir / "recsys", epochs=30)
+    home = client.get("/api/home").get_json()
+    for row in home["recommendations"]:
+        ids = [card["id"] for card in row["songs"]]
+        assert row["seed"] == "charts" and not row["placeholder"] and row["note"] == "根据排行榜推荐"
+        assert not set(ids) & set(world["a"][:2])  # the chart songs themselves are the history
+        _assert_full_as_the_rule_allows(row["songs"], set(songs) - set(world["a"][:2]), client, k=12)
+    itemcf = next(r for r in home["recommendations"] if r["key"] == "itemcf")
+    assert [card["id"] for card in itemcf["songs"]][:2] == world["a"][2:4]  # what follows the chart songs

@@ -197,6 +197,7 @@ class RecommendationRowOut(Schema):
     title = fields.String()
     placeholder = fields.Boolean()
     note = fields.String()
+    seed = fields.String(metadata={"description": "'charts': the rows answer a listener of the charts"})
     songs = fields.List(fields.Nested(SongCardOut))
 
 

@@ -87,6 +87,45 @@ def _parse_playlist_line(line: str) -> tuple[int, list[int]] | None:
     return pid, songs
 
 
+def read_song_features(path: str | Path) -> ItemFeatures:
+    """Artist and album of each song in a JSON Lines file of NetEase song objects (the mirror's
+    ``songs.jsonl``): the first artist's id, or its name where the id is unknown; the album id."""
+    import json
+
+    artist: dict[int, object] = {}
+    album: dict[int, object] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                song = json.loads(line)
+                sid = int(song["id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            first = (song.get("ar") or [{}])[0] or {}
+            key = first.get("id") or (f"name:{first['name']}" if first.get("name") else None)
+            if key:
+                artist[sid] = key
+            if (song.get("al") or {}).get("id"):
+                album[sid] = int(song["al"]["id"])
+    return ItemFeatures({"artist": artist, "album": album})
+
+
+def read_session_artists(paths: Sequence[str | Path]) -> ItemFeatures:
+    """The artist of each track in 30Music-style files (``ArtistId`` column)."""
+    artist: dict[int, object] = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            header = fh.readline().rstrip("\n").split("\t")
+            item_col, artist_col = header.index("ItemId"), header.index("ArtistId")
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                try:
+                    artist[int(float(parts[item_col]))] = int(float(parts[artist_col]))
+                except (ValueError, IndexError):
+                    continue
+    return ItemFeatures({"artist": artist})
+
+
 def read_playlists(paths: Sequence[str | Path]) -> dict[int, list[int]]:
     """Read NetEase playlist files into ``{playlist_id: [song ids in order]}``.
 
@@ -153,13 +192,15 @@ class TrainData:
 
     ``sequences`` are ordered item-index arrays (listening sessions, playlists, a user's
     play/like history); ``seq_users`` gives each sequence's user row. ``user_items`` is the
-    user x item preference matrix (None: built from the sequences).
+    user x item preference matrix (None: built from the sequences). ``item_features`` holds
+    side information per field name (artist, album, ...): one value code per item, -1 for none.
     """
 
     n_items: int
     sequences: list[np.ndarray]
     seq_users: np.ndarray
     user_items: sp.csr_matrix | None = None
+    item_features: dict[str, np.ndarray] | None = None
     item_pop: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -242,3 +283,27 @@ def build_train_data(events: Events, split_by: str = "sessions") -> tuple[TrainD
     users = IdMap.from_ids(ev.users)
     seqs, owners = sequences_by(ev, split_by, items, users)
     return TrainData(len(items), seqs, owners), items, users
+
+
+class ItemFeatures:
+    """Side information by raw item id: for each field (artist, album, ...), a value key per
+    item (any hashable: an artist id, an artist name). ``codes`` turns it into the dense codes
+    ``TrainData.item_features`` holds, numbered over the given catalogue."""
+
+    def __init__(self, fields: dict[str, dict[int, object]]) -> None:
+        self.fields = fields
+
+    def codes(self, item_ids: np.ndarray) -> dict[str, np.ndarray]:
+        """Per field, each item's value code (0..n-1 in order of first appearance), -1 for none."""
+        out = {}
+        for name, values in self.fields.items():
+            numbering: dict[object, int] = {}
+            keys = (values.get(int(i)) for i in item_ids)
+            out[name] = np.fromiter((-1 if k is None else numbering.setdefault(k, len(numbering)) for k in keys),
+                                    dtype=np.int64, count=len(item_ids))
+        return out
+
+    def coverage(self, item_ids: np.ndarray) -> dict[str, float]:
+        """Per field, the share of the given items (repeats count) that have a value."""
+        n = max(len(item_ids), 1)
+        return {name: sum(int(i) in values for i in item_ids) / n for name, values in self.fields.items()}

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from yinqing.recsys.data import Events, IdMap, TrainData, build_train_data
+from yinqing.recsys.data import Events, IdMap, ItemFeatures, TrainData, build_train_data
 
 CUTOFFS = (10, 20)
-SCORING_ONLY = ("history", "repeat", "repeat_decay")  # GRU settings read at scoring time only
+SCORING_ONLY = ("history", "repeat", "repeat_decay", "rules")  # GRU settings read at scoring time only
 
 
 @dataclass
@@ -51,6 +51,12 @@ def make_split(train_events: Events, test_events: Events, max_context: int = 200
         history.append(item)
         last_session = (user, session)
     return EvalSplit(train, items, contexts, np.array(targets, dtype=np.int64))
+
+
+def with_features(split: EvalSplit, features: ItemFeatures) -> EvalSplit:
+    """The split with side information attached to its training catalogue."""
+    split.train.item_features = features.codes(split.items.ids)
+    return split
 
 
 def popularity_positions(pop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -277,15 +277,11 @@ def _round(value: Any) -> float | None:
 # --- home page ------------------------------------------------------------------------------
 
 def home(session: Session, user_id: int | None = None) -> dict:
-    """The home page: carousel, latest songs, popular songs and the three recommender rows.
-
-    The recommender rows show popular songs until the recommenders fill them (`placeholder`).
-    """
+    """The home page: carousel, latest songs and popular songs (the API adds the recommender
+    rows, ``recommend.chart_rows``)."""
     popular = list_songs(session, 1, HOME_ROW, "popularity", user_id=user_id).items
     latest = list_songs(session, 1, HOME_ROW, "newest", user_id=user_id).items
-    rows = [{"key": key, "title": title, "placeholder": True, "note": "推荐模型尚未就绪，暂时展示热门歌曲",
-             "songs": popular} for key, title in RECOMMENDER_ROWS]
-    return {"carousel": carousel(session), "latest": latest, "popular": popular, "recommendations": rows}
+    return {"carousel": carousel(session), "latest": latest, "popular": popular}
 
 
 def carousel(session: Session, limit: int = 6) -> list[dict]:

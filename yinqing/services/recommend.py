@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from yinqing.models import Artist, NotInterested, Play, Playlist, PlaylistTrack, Rating, Song, SongArtist
 from yinqing.models.types import utcnow
 from yinqing.recsys.data import Events, IdMap, TrainData, preference_matrix
+from yinqing.recsys.diversity import diversify
 from yinqing.recsys.knn import KNN
 from yinqing.services.catalog import song_cards
 from yinqing.services.errors import Conflict, InvalidInput, NotFound
@@ -51,6 +52,8 @@ KNN_CHECK_S = 0.5     # look for new feedback at most this often
 SYNC_REBUILD = 300_000  # below this many interactions a stale kNN is rebuilt inside the request
 RETRAIN_AFTER = 50    # new feedback events that make the GRU due for retraining
 KEEP_VERSIONS = 3
+POOL_PER_PLACE = 3    # model candidates per place of a row, for the diversity re-ranking
+FILL_POOL = 40        # popular songs added behind them, so a row can be filled by other artists
 # The tuned GRU settings (see README, "Recommender evaluation").
 GRU_PARAMS = {"loss": "ce", "hidden": 100, "n_sample": 128, "dropout_hidden": 0.3, "epochs": 5, "history": 20,
               "train_on": "sessions", "repeat": 0.2, "repeat_decay": 0.97}
@@ -455,13 +458,14 @@ def popular_songs(session: Session, exclude: set[int], k: int, artist_ids: list[
 
 
 def _taste_fill(session: Session, history: list[int], exclude: set[int], k: int) -> list[Reasoned]:
-    """Popular songs by the artists of the user's history (the picked styles), then popular songs."""
+    """Popular songs by the artists of the user's history (the picked styles), then popular songs
+    of everyone: several times ``k`` of them, since the top of a catalogue is often one artist's
+    and the diversity rule lets only a few of theirs into a row."""
     artists = list(dict.fromkeys(session.scalars(
         select(SongArtist.artist_id).where(SongArtist.song_id.in_(history[-20:]))))) if history else []
     out = [(s, "artist_popular", None) for s in popular_songs(session, exclude, k, artists)] if artists else []
     taken = exclude | {s for s, _, _ in out}
-    out += [(s, "popular", None) for s in popular_songs(session, taken, k - len(out))]
-    return out[:k]
+    return out + [(s, "popular", None) for s in popular_songs(session, taken, 5 * k)]
 
 
 def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir: Path) -> dict:
@@ -469,8 +473,19 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
     catalogue has songs. Cold start (no history) answers popular songs and asks for onboarding."""
     _validate(algorithm, k)
     history, exclude = user_feedback(session, user_id)
+    return {"algorithm": algorithm, "cold_start": not history,
+            **recommend_for_history(session, history, exclude, algorithm, k, model_dir)}
+
+
+def recommend_for_history(session: Session, history: list[int], exclude: set[int], algorithm: str, k: int,
+                          model_dir: Path) -> dict:
+    """Top-k songs after ``history`` (song ids, oldest first), skipping ``exclude``: the model's
+    candidates, topped up with popular songs of the history's artists and then of everyone,
+    re-ranked for artist diversity (``yinqing.recsys.diversity``). Returns the message, model
+    version and the song cards with their reasons."""
     message, version = None, None
     items: list[Reasoned] = []
+    pool = POOL_PER_PLACE * k  # candidates enough for the diversity rule to choose from
     if history:
         if algorithm == "gru":
             state = gru_model(model_dir)
@@ -479,7 +494,7 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
                 algorithm_used = "itemcf"
             else:
                 algorithm_used, version = "gru", state.gru_version
-                items = _gru_items(state, history, exclude, k)
+                items = _gru_items(state, history, exclude, pool)
         else:
             algorithm_used = algorithm
         if not items:
@@ -487,13 +502,69 @@ def recommend(session: Session, user_id: int, algorithm: str, k: int, model_dir:
             if state.feedback is None:
                 message = "推荐模型正在构建中，先为你推荐热门歌曲 / models are being built: popular songs for now"
             else:
-                items = _cf_items(state, algorithm_used, history, exclude, k)
-    if len(items) < k:
-        taken = exclude | {s for s, _, _ in items}
-        items += _taste_fill(session, history, taken, k - len(items))
+                items = _cf_items(state, algorithm_used, history, exclude, pool)
+    taken = exclude | {s for s, _, _ in items}
+    items += _taste_fill(session, history, taken, pool + FILL_POOL)
+    artists = artist_keys(session, [s for s, _, _ in items])
+    items = diversify(items, lambda item: artists.get(item[0], ()), k)
     # Every rated song is excluded, so no card has a rating to look up (``my_rating`` stays None).
-    return {"algorithm": algorithm, "cold_start": not history, "message": message, "model_version": version,
-            "items": _with_cards(session, None, items)}
+    return {"message": message, "model_version": version, "items": _with_cards(session, None, items)}
+
+
+CHART_ROWS_TTL_S = 60.0
+_chart_rows_cache: dict[tuple, tuple[float, list[dict]]] = {}
+CHART_ROW_KEYS = (("gru", "rnn"), ("usercf", "usercf"), ("itemcf", "itemcf"))
+
+
+def chart_rows(session: Session, model_dir: Path, k: int, titles: dict[str, str]) -> list[dict]:
+    """The home page's recommender rows: each algorithm's answer to a listener whose history is
+    the top of the charts (``chart_history``); popular songs (``placeholder``) while no chart is
+    crawled or the models are not built. The same for every visitor, so kept for
+    ``CHART_ROWS_TTL_S`` (per process: a cache, not state)."""
+    key = (str(model_dir), k, _current_version(model_dir)[0])
+    cached = _chart_rows_cache.get(key)
+    if cached and time.monotonic() < cached[0]:
+        return cached[1]
+    history = chart_history(session)
+    rows = []
+    for algorithm, row_key in CHART_ROW_KEYS:
+        result = recommend_for_history(session, history, set(history), algorithm, k, model_dir)
+        note = result["message"] or ("根据排行榜推荐" if history else "暂无排行榜，先展示热门歌曲")
+        rows.append({"key": row_key, "title": titles[row_key], "placeholder": not history or bool(result["message"]),
+                     "note": note, "seed": "charts" if history else "popular",
+                     "songs": [item["song"] for item in result["items"]]})
+    _chart_rows_cache.clear()  # one entry: an older version's rows are of no use
+    _chart_rows_cache[key] = (time.monotonic() + CHART_ROWS_TTL_S, rows)
+    return rows
+
+
+def artist_keys(session: Session, song_ids: list[int]) -> dict[int, set]:
+    """Each song's artists for the diversity rule: artist ids, or the artist names of a song
+    crawled without ids (a partial song from a track list)."""
+    keys: dict[int, set] = {}
+    if not song_ids:
+        return keys
+    unique = list(dict.fromkeys(song_ids))
+    for song, artist in session.execute(select(SongArtist.song_id, SongArtist.artist_id)
+                                        .where(SongArtist.song_id.in_(unique))):
+        keys.setdefault(song, set()).add(artist)
+    missing = [s for s in unique if s not in keys]
+    if missing:
+        for song, names in session.execute(select(Song.id, Song.artist_names).where(Song.id.in_(missing))):
+            keys[song] = {f"name:{n}" for n in names or () if n}
+    return keys
+
+
+def chart_history(session: Session, limit: int = 20) -> list[int]:
+    """The seed of the logged-out home rows: the top of the charts (toplists), a few songs of
+    each chart in turn, oldest first as a history is read (so the charts' No. 1s weigh most)."""
+    charts = list(session.scalars(select(Playlist.id).where(Playlist.is_toplist.is_(True)).order_by(Playlist.id)))
+    if not charts:
+        return []
+    rows = session.execute(select(PlaylistTrack.playlist_id, PlaylistTrack.song_id)
+                           .where(PlaylistTrack.playlist_id.in_(charts), PlaylistTrack.position < limit)
+                           .order_by(PlaylistTrack.position, PlaylistTrack.playlist_id)).all()
+    return list(reversed(list(dict.fromkeys(song for _, song in rows))[:limit]))
 
 
 def _with_cards(session: Session, user_id: int | None, items: list[Reasoned]) -> list[dict]:

@@ -125,6 +125,8 @@ export interface RecommendationRow {
   /** True while the row shows popular songs instead of the recommender's own picks. */
   placeholder: boolean
   note: string
+  /** "charts": the rows answer a listener of the charts (logged-out home page). */
+  seed?: string
   songs: SongCard[]
 }
 

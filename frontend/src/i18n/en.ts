@@ -230,6 +230,7 @@ export const en: Record<MessageKey, string> = {
   'home.hotSong': 'Hot single',
   'home.latest': 'Latest songs',
   'home.more': 'More ›',
+  'home.chartSeeded': 'From the charts; log in for your own',
   'home.coldStart': 'New here: popular songs to start with',
 
   'song.popularityValue': 'Popularity {value}',

@@ -231,6 +231,7 @@ export const zhCN = {
   'home.hotSong': '热门单曲',
   'home.latest': '最新歌曲',
   'home.more': '更多 ›',
+  'home.chartSeeded': '根据排行榜推荐，登录后按你的口味推荐',
   'home.coldStart': '新用户：先为你推荐热门歌曲',
 
   'song.popularityValue': '热度 {value}',
