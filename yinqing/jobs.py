@@ -165,11 +165,20 @@ def refresh_dashboard() -> dict:
 
 def train_recommenders(progress: Progress, epochs: int | None = None) -> dict:
     """Train the GRU on the database and publish a new model version (the API keeps serving
-    the previous version until the switch)."""
-    from yinqing.services import recommend
+    the previous version until the switch), then refresh the stored evaluation (模型评估)."""
+    from yinqing.services import model_quality, recommend
+    from yinqing.services.errors import ServiceError
 
     with session_scope(sessions()) as s:
-        return recommend.train_models(s, Settings.from_env().model_dir / "recsys", progress, epochs)
+        result = recommend.train_models(s, Settings.from_env().model_dir / "recsys",
+                                        lambda f, m="": progress(0.6 * f, m), epochs)
+    try:
+        with session_scope(sessions()) as s:
+            table = model_quality.evaluate_app_models(s, lambda f, m="": progress(0.6 + 0.4 * f, m))
+        result["evaluated_at"] = table["computed_at"]
+    except ServiceError as exc:  # too little data to hold a test split out: the model still serves
+        result["evaluation"] = exc.message
+    return result
 
 
 @huey.task()

@@ -289,3 +289,39 @@ def test_logged_out_home_rows_answer_a_listener_of_the_charts(client, world, app
         _assert_full_as_the_rule_allows(row["songs"], set(songs) - set(world["a"][:2]), client, k=12)
     itemcf = next(r for r in home["recommendations"] if r["key"] == "itemcf")
     assert [card["id"] for card in itemcf["songs"]][:2] == world["a"][2:4]  # what follows the chart songs
+
+
+def test_evaluation_of_the_app_models_is_stored_and_shown_to_admins(client, make_user, world, app, settings):
+    from sqlalchemy import update
+
+    from yinqing.models import User
+    from yinqing.services import model_quality
+
+    user, h = make_user()
+    assert client.get("/api/recommend/evaluation").status_code == 401
+    assert client.get("/api/recommend/evaluation", headers=h).status_code == 403
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        s.execute(update(User).where(User.id == user["id"]).values(role="admin"))
+        s.commit()
+    empty = client.get("/api/recommend/evaluation", headers=h).get_json()
+    assert empty == {"evaluation": None, "gru": None}
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        recommend.train_models(s, settings.model_dir / "recsys", epochs=3)
+        model_quality.evaluate_app_models(s)
+        s.commit()
+    shown = client.get("/api/recommend/evaluation", headers=h).get_json()
+    table = shown["evaluation"]
+    assert [r["key"] for r in table["rows"]] == ["gru", "usercf", "itemcf", "sr", "popularity"]
+    assert table["n_events"] == 8 * 8 and 0 < table["n_train_events"] < table["n_events"]
+    assert table["n_test_cases"] > 0 and table["n_scored_cases"] == table["n_test_cases"]
+    # The planted pattern (A->B->C->D) is next-song prediction any sequence model gets right.
+    sr = next(r for r in table["rows"] if r["key"] == "sr")
+    assert sr["HR@10"] > 0.5 and all(0 <= r["MRR@20"] <= r["HR@20"] <= 1 for r in table["rows"])
+    assert [p["epoch"] for p in shown["gru"]["curve"]] == [1, 2, 3] and shown["gru"]["n_events"] == 64
+    # A dashboard refresh drops every cached chart, but not the evaluation.
+    from yinqing.services.stats import refresh_stats
+
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        refresh_stats(s)
+        s.commit()
+    assert client.get("/api/recommend/evaluation", headers=h).get_json()["evaluation"] == table

@@ -10,7 +10,7 @@ from yinqing.api.deps import db_session, settings
 from yinqing.api.songs import checked_id, viewer_id
 from yinqing.models.types import MAX_ID
 from yinqing.services import jobs as job_records
-from yinqing.services import recommend
+from yinqing.services import model_quality, recommend
 from yinqing.services.errors import Conflict
 
 bp = APIBlueprint("recommend", __name__, url_prefix="/api", tag="recommend")
@@ -121,10 +121,65 @@ def model():
     return {"model": recommend.model_info(_model_dir())}
 
 
+class EvaluationRowOut(Schema):
+    method = fields.String()
+    key = fields.String()
+    train_s = fields.Float()
+    eval_s = fields.Float()
+    hr_at_10 = fields.Float(data_key="HR@10", attribute="HR@10")
+    hr_at_20 = fields.Float(data_key="HR@20", attribute="HR@20")
+    mrr_at_20 = fields.Float(data_key="MRR@20", attribute="MRR@20")
+    ndcg_at_10 = fields.Float(data_key="NDCG@10", attribute="NDCG@10")
+    coverage_at_20 = fields.Float(data_key="Coverage@20", attribute="Coverage@20")
+    pop_bias_at_20 = fields.Float(data_key="PopBias@20", attribute="PopBias@20")
+
+
+class EvaluationOut(Schema):
+    computed_at = fields.String()
+    n_events = fields.Integer()
+    n_train_events = fields.Integer()
+    n_catalogue = fields.Integer()
+    n_test_cases = fields.Integer()
+    n_scored_cases = fields.Integer()
+    split = fields.String()
+    rows = fields.List(fields.Nested(EvaluationRowOut))
+
+
+class CurvePointOut(Schema):
+    epoch = fields.Integer()
+    loss = fields.Float()
+    events_per_second = fields.Integer()
+
+
+class GruModelOut(Schema):
+    version = fields.String()
+    created_at = fields.String()
+    n_events = fields.Integer()
+    n_songs = fields.Integer()
+    params = fields.Dict()
+    curve = fields.List(fields.Nested(CurvePointOut))
+
+
+class ModelQualityOut(Schema):
+    evaluation = fields.Nested(EvaluationOut, allow_none=True)
+    gru = fields.Nested(GruModelOut, allow_none=True)
+
+
+@bp.get("/recommend/evaluation")
+@bp.auth_required(auth)
+@bp.output(ModelQualityOut)
+@bp.doc(summary="模型评估: the stored offline evaluation of every recommender on the app's data, and the GRU "
+                "in use with its training curve (admin only)", responses=[401, 403])
+def evaluation():
+    require_admin(auth.current_user)
+    return {"evaluation": model_quality.stored_evaluation(db_session()), "gru": recommend.model_info(_model_dir())}
+
+
 @bp.post("/recommend/train")
 @bp.auth_required(auth)
 @bp.input(TrainIn, arg_name="body")
-@bp.doc(summary="Retrain the GRU as a background job (admin only)", responses=TRAIN_RESPONSES)
+@bp.doc(summary="Retrain the GRU and refresh the evaluation (模型评估) as a background job (admin only)",
+        responses=TRAIN_RESPONSES)
 def train(body):
     user = auth.current_user
     require_admin(user)

@@ -29,18 +29,28 @@ def _splits(train_files: tuple[str, ...], test_file: str | None, fmt: str, valid
     return playlist_splits(playlists, held_out)
 
 
-def _database_splits():
+def _evaluate_database(as_json: bool) -> None:
+    """The app's own evaluation (the models as the app serves them, on a time split of the
+    database), stored for the admin page 模型评估."""
     from yinqing.config import Settings
     from yinqing.db import make_engine, make_sessionmaker, session_scope
-    from yinqing.recsys.train import time_holdout_splits
-    from yinqing.services.recommend import database_events
+    from yinqing.recsys.evaluate import format_table
+    from yinqing.services.errors import ServiceError
+    from yinqing.services.model_quality import evaluate_app_models
 
     factory = make_sessionmaker(make_engine(Settings.from_env().database_url))
-    with session_scope(factory) as session:
-        events = database_events(session)
-    if len(events) < 10:
-        raise click.ClickException("数据库中的交互太少，无法评估 / too few interactions in the database to evaluate")
-    return time_holdout_splits(events)
+    try:
+        with session_scope(factory) as session:
+            table = evaluate_app_models(session, lambda fraction, message="": _log(message))
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    _log(f"{table['n_events']} events, {table['n_train_events']} in training, catalogue {table['n_catalogue']}, "
+         f"{table['n_scored_cases']} of {table['n_test_cases']} test cases scored; {table['split']}")
+    if as_json:
+        json.dump(table, sys.stdout, ensure_ascii=False, indent=2, default=float)
+        click.echo()
+    else:
+        click.echo(format_table(table["rows"]))
 
 
 @click.command("evaluate")
@@ -54,15 +64,22 @@ def _database_splits():
               help="validation cases used for tuning (a fixed random subset)")
 @click.option("--json", "as_json", is_flag=True, help="print the table as JSON")
 def evaluate(train_files, test_file, fmt, methods, valid_cases, as_json) -> None:
-    """Tune every recommender on a validation split, then rank the FULL catalogue on the test split."""
+    """Tune every recommender on a validation split, then rank the FULL catalogue on the test split.
+
+    Without files: evaluate the app's own models on its database and store the table (admin
+    page 模型评估)."""
     from yinqing.recsys.evaluate import format_table
     from yinqing.recsys.train import METHODS, run_comparison
+
+    if not train_files:
+        _evaluate_database(as_json)
+        return
 
     names = [m.strip() for m in methods.split(",") if m.strip()] if methods else list(METHODS)
     unknown = [m for m in names if m not in METHODS]
     if unknown:
         raise click.BadParameter(f"unknown method(s) {unknown}; choose from {list(METHODS)}", param_hint="--methods")
-    valid, test = _splits(train_files, test_file, fmt, valid_cases) if train_files else _database_splits()
+    valid, test = _splits(train_files, test_file, fmt, valid_cases)
     _log(f"train: {test.train.n_events} events, {test.train.n_items} items; test cases: {len(test.targets)}")
     rows = run_comparison(valid, test, names, valid_cases=valid_cases, log=_log)
     if as_json:

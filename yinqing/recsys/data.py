@@ -7,6 +7,7 @@ turns them into dense indexes ``0..n-1`` for the models. Unknown ids map to -1.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,10 +277,14 @@ def sequences_by(events: Events, key: str, items: IdMap, users: IdMap) -> tuple[
     return [seqs[i] for i in by_owner], np.array(owners, dtype=np.int64)[by_owner]
 
 
-def build_train_data(events: Events, split_by: str = "sessions") -> tuple[TrainData, IdMap, IdMap]:
-    """Id maps and TrainData from training events (catalogue = items seen in training)."""
+def build_train_data(events: Events, split_by: str = "sessions",
+                     extra_items: np.ndarray | None = None) -> tuple[TrainData, IdMap, IdMap]:
+    """Id maps and TrainData from training events. The catalogue is the items seen in training,
+    then ``extra_items`` never seen (songs the app holds: rankable by models that know them
+    through side information)."""
     ev = events.sorted()
-    items = IdMap.from_ids(ev.items)
+    extra = () if extra_items is None else (int(i) for i in extra_items)
+    items = IdMap.from_ids(itertools.chain(ev.items.tolist(), extra))
     users = IdMap.from_ids(ev.users)
     seqs, owners = sequences_by(ev, split_by, items, users)
     return TrainData(len(items), seqs, owners), items, users

@@ -32,9 +32,11 @@ class EvalSplit:
     targets: np.ndarray
 
 
-def make_split(train_events: Events, test_events: Events, max_context: int = 200) -> EvalSplit:
-    """Fit-ready training data and next-item test cases; training never sees test events."""
-    train, items, _ = build_train_data(train_events, "sessions")
+def make_split(train_events: Events, test_events: Events, max_context: int = 200,
+               extra_items: np.ndarray | None = None) -> EvalSplit:
+    """Fit-ready training data and next-item test cases; training never sees test events.
+    ``extra_items``: catalogue items beyond those seen in training (see ``build_train_data``)."""
+    train, items, _ = build_train_data(train_events, "sessions", extra_items)
     timeline: dict[int, list[int]] = {}
     tr = train_events.sorted()
     for user, item in zip(tr.users.tolist(), items.encode(tr.items).tolist()):

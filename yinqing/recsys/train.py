@@ -124,9 +124,13 @@ def playlist_splits(
     return make_split(ev(train_v), ev(valid_v)), make_split(ev(playlists), ev(test_playlists))
 
 
-def time_holdout_splits(events: Events, fraction: float = 0.2) -> tuple[EvalSplit, EvalSplit]:
+def time_holdout_splits(events: Events, fraction: float = 0.2,
+                        catalogue: np.ndarray | None = None) -> tuple[EvalSplit, EvalSplit]:
     """For one event table (the app's database): the latest ``fraction`` tests, and the latest
-    part of the rest validates."""
+    part of the rest validates. ``catalogue``: every item the app can recommend (default: the
+    items seen in training)."""
     cut = np.quantile(events.times, 1.0 - fraction)
     past = events.take(events.times < cut)
-    return _time_holdout(past, fraction), make_split(past, events.take(events.times >= cut))
+    valid_cut = np.quantile(past.times, 1.0 - fraction)
+    valid = make_split(past.take(past.times < valid_cut), past.take(past.times >= valid_cut), extra_items=catalogue)
+    return valid, make_split(past, events.take(events.times >= cut), extra_items=catalogue)

@@ -139,6 +139,21 @@ def _cache_put(session: Session, key: str, payload: Any) -> None:
     upsert_rows(session, StatsCache.__table__, [{"key": key, "payload": payload, "computed_at": utcnow()}], ("key",))
 
 
+# Keys under this prefix hold results other jobs computed (the recommender evaluation): a
+# dashboard refresh keeps them.
+KEPT_PREFIX = "recsys:"
+
+
+def cached_payload(session: Session, key: str) -> Any:
+    """A stored payload however old, or None."""
+    return _cache_get(session, key, ttl=None)
+
+
+def store_payload(session: Session, key: str, payload: Any) -> None:
+    """Store a payload under ``key`` (replacing the previous one)."""
+    _cache_put(session, key, payload)
+
+
 def cached(session: Session, key: str, compute: Callable[[], Any], ttl: timedelta | None = CACHE_TTL) -> Any:
     """The payload cached under `key` if fresh, else `compute()` stored there (caller commits)."""
     payload = _cache_get(session, key, ttl)
@@ -220,7 +235,7 @@ def refresh_stats(session: Session, stopwords_dir: Path | None = None) -> dict:
     analysis (sentiment) job, in the job's transaction; never commits. Returns a small summary."""
     started = time.perf_counter()
     songs = refresh_song_stats(session)
-    session.execute(delete(StatsCache))
+    session.execute(delete(StatsCache).where(StatsCache.key.not_like(f"{KEPT_PREFIX}%")))
     for name, params in WARM_CHARTS:
         chart(session, name, Filters(), **params)
     for source, sentiment in (("lyrics", None), ("comments", None), ("comments", "positive"),

@@ -83,3 +83,68 @@ export async function getOnboarding(): Promise<Onboarding> {
 export async function postOnboarding(songIds: number[], artistIds: number[]): Promise<{ hearted: number[] }> {
   return (await http.post('/recommend/onboarding', { song_ids: songIds, artist_ids: artistIds })).data
 }
+
+/** One recommender's row of the offline evaluation on the app's own data (模型评估). */
+export interface EvaluationRow {
+  method: string
+  key: string
+  train_s: number
+  eval_s: number
+  'HR@10': number
+  'HR@20': number
+  'MRR@20': number
+  'NDCG@10': number
+  'Coverage@20': number
+  'PopBias@20': number
+}
+
+export interface Evaluation {
+  computed_at: string
+  n_events: number
+  n_train_events: number
+  n_catalogue: number
+  n_test_cases: number
+  n_scored_cases: number
+  split: string
+  rows: EvaluationRow[]
+}
+
+export interface CurvePoint {
+  epoch: number
+  loss: number
+  events_per_second: number
+}
+
+export interface GruModel {
+  version: string
+  created_at: string
+  n_events: number
+  n_songs: number
+  params: Record<string, unknown>
+  curve?: CurvePoint[]
+}
+
+export interface ModelQuality {
+  evaluation: Evaluation | null
+  gru: GruModel | null
+}
+
+export async function getEvaluation(): Promise<ModelQuality> {
+  return (await http.get<ModelQuality>('/recommend/evaluation')).data
+}
+
+export interface TrainJob {
+  id: number
+  status: 'queued' | 'running' | 'done' | 'failed'
+  progress: number
+  message: string
+}
+
+/** Retrain the GRU and refresh the evaluation: a background job, followed with `getJob`. */
+export async function retrain(): Promise<TrainJob> {
+  return (await http.post<TrainJob>('/recommend/train', {})).data
+}
+
+export async function getJob(id: number): Promise<TrainJob> {
+  return (await http.get<TrainJob>(`/jobs/${id}`)).data
+}

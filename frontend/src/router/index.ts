@@ -40,6 +40,12 @@ const layoutRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'nav.profile', requiresAuth: true },
   },
   {
+    path: 'admin/evaluation',
+    name: 'admin-evaluation',
+    component: () => import('@/pages/AdminEvaluationPage.vue'),
+    meta: { titleKey: 'nav.evaluation', requiresAuth: true },
+  },
+  {
     path: 'admin/crawls',
     name: 'admin-crawls',
     component: () => import('@/pages/AdminCrawlPage.vue'),
