@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 from tools.liveserver import start_server
 from yinqing.config import Settings
 from yinqing.recsys.baselines import SequentialRules
-from yinqing.recsys.data import TrainData, read_playlists
-from yinqing.recsys.evaluate import format_table
+from yinqing.recsys.data import TrainData, read_playlists, read_session_artists, read_song_features
+from yinqing.recsys.evaluate import format_table, with_features
 from yinqing.recsys.gru import GRU4Rec
 from yinqing.recsys.knn import KNN
 from yinqing.recsys.train import playlist_splits, run_comparison, sessions_splits
@@ -52,6 +52,7 @@ DATA = Settings().shared_data_dir / "interactions"
 PLAYLIST_FILES = ["music163-mining_songlist2songs.train.txt", "MusicRecSys_ids_all.txt",
                   "MusicRecSys_pl_sing_id.txt", "music_recommend_popular_music_suprise_format1.txt"]
 RESULTS = ROOT / "bench" / "results"
+MIRROR_SONGS = Settings().shared_data_dir / "netease" / "mirror" / "songs.jsonl"
 
 
 def machine() -> str:
@@ -75,21 +76,45 @@ QUICK_GRIDS = {
 }
 
 
+def _coverage(split, features) -> str:
+    """Side-information coverage of the training events (the share of plays whose song has it)."""
+    played = split.items.ids[np.concatenate(split.train.sequences)]
+    return "side information on " + ", ".join(f"{name} {share:.1%}" for name, share in features.coverage(played).items())
+
+
+# The GRU candidates per data set: the settings each chose before (100 units / 5 epochs / repeat
+# 0.2 on 30Music; 200 units / 10 epochs on the playlists), with and without the side information,
+# each scored with several weights of the sequential-rules prior (no extra fit). The full
+# METHODS grid crosses both settings with both data sets: twice the fits, for candidates that
+# lost on validation before.
+GRIDS = {
+    "30music": {"GRU4Rec": [{"hidden": 100, "epochs": 5, "repeat": 0.2, "features": f, "rules": r}
+                            for f in ([], ["artist", "album"]) for r in (0.0, 0.3)]},
+    "playlists": {"GRU4Rec": [{"hidden": 200, "epochs": 10, "repeat": 0.0, "features": f, "rules": r}
+                              for f in ([], ["artist", "album"]) for r in (0.0, 0.5, 0.7, 0.9, 0.95)]},
+}
+
+
 def quality(methods: list[str] | None, datasets: list[str], valid_cases: int, quick: bool) -> dict:
     """The evaluation tables (30Music sessions, NetEase playlists)."""
     out = {}
     if "30music" in datasets:
         files = [str(DATA / f"30music-200ks_test.{i}.txt") for i in range(3)]
         valid, test = sessions_splits(files, str(DATA / "30music-200ks_test.3.txt"))
+        features = read_session_artists([*files, DATA / "30music-200ks_test.3.txt"])
+        features.fields["album"] = {}  # 30Music names no albums
         log(f"30Music: {test.train.n_events} training events, {test.train.n_items} songs, "
-            f"{len(test.targets)} test cases")
-        out["30music"] = run_comparison(valid, test, methods, valid_cases, log, QUICK_GRIDS if quick else None)
+            f"{len(test.targets)} test cases; {_coverage(test, features)}")
+        out["30music"] = run_comparison(with_features(valid, features), with_features(test, features), methods,
+                                        valid_cases, log, {**(QUICK_GRIDS if quick else {}), **GRIDS["30music"]})
     if "playlists" in datasets:
         playlists = read_playlists([DATA / f for f in PLAYLIST_FILES])
         valid, test = playlist_splits(playlists)
+        features = read_song_features(MIRROR_SONGS)
         log(f"NetEase playlists: {len(playlists)} playlists, {test.train.n_items} songs, "
-            f"{len(test.targets)} test cases")
-        out["playlists"] = run_comparison(valid, test, methods, valid_cases, log, QUICK_GRIDS if quick else None)
+            f"{len(test.targets)} test cases; {_coverage(test, features)}")
+        out["playlists"] = run_comparison(with_features(valid, features), with_features(test, features), methods,
+                                          valid_cases, log, {**(QUICK_GRIDS if quick else {}), **GRIDS["playlists"]})
     for name, rows in out.items():
         print(f"\n### {name}\n\n{format_table(rows)}\n")
     return out
@@ -117,20 +142,24 @@ def synthetic_sequences(n_events: int, n_items: int, length: int = 100, seed: in
 def speed_training(n_events: int) -> dict:
     """GRU events/s (one epoch) against fitting sequential rules, same events."""
     seqs = synthetic_sequences(n_events, 100_000)
-    data = TrainData(100_000, seqs, np.arange(len(seqs)))
+    # Side information as the app has it: 10 songs an artist, 5 an album.
+    items = np.arange(100_000)
+    data = TrainData(100_000, seqs, np.arange(len(seqs)), item_features={"artist": items // 10, "album": items // 5})
     started = time.perf_counter()
     SequentialRules(window=10).fit(data)
     sr_rate = data.n_events / (time.perf_counter() - started)
-    model = GRU4Rec(epochs=1)
+    from yinqing.services.recommend import GRU_PARAMS
+
+    model = GRU4Rec(**dict(GRU_PARAMS, epochs=1))  # the app's settings
     started = time.perf_counter()
     model.fit(data, progress=lambda e, n, loss, speed: log(f"  GRU epoch {e}: loss {loss:.3f}, {speed:,.0f} events/s"))
     seconds = time.perf_counter() - started
-    # The first GRU settings (batch 64, 2,048 samples), on the same events, for comparison.
-    before = GRU4Rec(epochs=1, batch_size=64, n_sample=2048).fit(data)
+    # The previous shipped settings (100 units, no side information) on the same events.
+    before = GRU4Rec(epochs=1).fit(data)
     return {"events": data.n_events, "gru_epoch_s": seconds, "gru_events_per_s": model.events_per_second,
             "sr_fit_events_per_s": sr_rate, "ratio_gru_to_sr": model.events_per_second / sr_rate,
-            "gru_batch64_2048_events_per_s": before.events_per_second,
-            "ratio_gru_to_batch64_2048": model.events_per_second / before.events_per_second}
+            "gru_100_units_no_features_events_per_s": before.events_per_second,
+            "ratio_to_100_units_no_features": model.events_per_second / before.events_per_second}
 
 
 def speed_itemcf(n_events: int) -> dict:

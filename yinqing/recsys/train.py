@@ -39,12 +39,15 @@ METHODS: dict[str, tuple[Callable[..., Any], list[dict[str, Any]]]] = {
     "ItemKNN": (_item_knn, grid({"k": [100], "shrink": [0.0, 20.0], "n_last": [1, 3, 10], "decay": [0.5]})),
     "SKNN": (SKNN, grid({"k": [50, 200], "n_last": [5, 20, 100], "decay": [0.5, 0.9]})),
     "UserKNN": (_user_knn, grid({"k": [20, 100], "shrink": [0.0, 10.0], "n_last": [200]})),
-    # Two training settings (30Music chose the first, the playlists the second), each scored with
-    # and without the repeat mixture; candidates differing only in repeat share one fit.
+    # The settings 30Music chose (100 units, 5 epochs, repeat mixture) and those the playlists
+    # chose (200 units, 10 epochs), each with and without side information (artist, album: data
+    # without them leave the fields empty); the scoring-only settings (repeat, rules) share a fit.
     "GRU4Rec": (
         _gru,
-        grid({"hidden": [100], "epochs": [5], "repeat": [0.0, 0.2, 0.4]})
-        + grid({"hidden": [200], "epochs": [10], "repeat": [0.0, 0.2, 0.4]}),
+        grid({"hidden": [100], "epochs": [5], "repeat": [0.2], "features": [[], ["artist", "album"]],
+              "rules": [0.0, 0.3]})
+        + grid({"hidden": [200], "epochs": [10], "repeat": [0.0], "features": [[], ["artist", "album"]],
+                "rules": [0.0, 0.5, 0.7, 0.9, 0.95]}),
     ),
 }
 
