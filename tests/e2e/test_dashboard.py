@@ -79,14 +79,15 @@ def mirror_items() -> list:
     return items
 
 
-def seed_from_mirror(server) -> dict:
-    """Ingest the mirror slice, label its comments with the shipped model, refresh the stats."""
+def seed_from_mirror(server, items: list | None = None) -> dict:
+    """Ingest the mirror slice (or `items` made from it), label its comments with the shipped model,
+    refresh the stats."""
     from yinqing.sentiment.predict import load_classifier
     from yinqing.services.sentiment import label_comment_batch
 
     factory = server.sessionmaker()
     with factory() as session:
-        written = ingest_items(session, mirror_items())
+        written = ingest_items(session, mirror_items() if items is None else items)
         classifier = load_classifier()
         while label_comment_batch(session, classifier, limit=2000):
             pass

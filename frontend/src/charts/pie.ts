@@ -1,6 +1,7 @@
 /** Pie / doughnut option builder: the example every other builder follows (pure `data -> option`). */
-import type { EChartsOption } from 'echarts'
+import type { DefaultLabelFormatterCallbackParams, EChartsOption, TooltipComponentFormatterCallbackParams } from 'echarts'
 import { translate } from '@/i18n'
+import { escapeHtml } from '@/utils/html'
 import { PALETTE } from './palette'
 
 export interface PieSlice {
@@ -27,13 +28,20 @@ export function foldSlices(slices: PieSlice[], maxSlices = Infinity, otherLabel 
   return [...kept, { name: otherLabel, value: rest }]
 }
 
+/** One slice's tooltip line (HTML): `name: value (percent%)`, the name escaped. */
+function sliceTip(p: DefaultLabelFormatterCallbackParams): string {
+  return `${escapeHtml(p.name)}: ${escapeHtml(p.value)} (${p.percent}%)`
+}
+
 /** Build the option for a pie of `slices`; returns null when there is nothing to draw (ChartBox shows "empty"). */
 export function pieOption(slices: PieSlice[], options: PieOptions = {}): EChartsOption | null {
   const data = foldSlices(slices, options.maxSlices, options.otherLabel)
   if (data.length === 0) return null
   return {
     color: PALETTE,
-    tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
+    // Functions rather than '{b}' templates, so a slice name (a playlist tag, say) is never read as a
+    // template; the tooltip is HTML, so its name is escaped.
+    tooltip: { trigger: 'item', formatter: (p: TooltipComponentFormatterCallbackParams) => [p].flat().map(sliceTip).join('') },
     legend: { type: 'scroll', bottom: 0 },
     series: [
       {
@@ -43,7 +51,7 @@ export function pieOption(slices: PieSlice[], options: PieOptions = {}): ECharts
         center: ['50%', '45%'],
         avoidLabelOverlap: true,
         itemStyle: { borderColor: '#fff', borderWidth: 2, borderRadius: options.donut ? 6 : 0 },
-        label: { formatter: '{b}\n{d}%' },
+        label: { formatter: (p: DefaultLabelFormatterCallbackParams) => `${p.name}\n${p.percent}%` },
         data,
       },
     ],

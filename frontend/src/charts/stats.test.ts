@@ -182,7 +182,7 @@ describe('scatterOption', () => {
     const option = scatterOption(s) as Rec
     const [normal, outliers] = series(option)
     expect(normal!.data).toHaveLength(1)
-    expect(outliers!.data[0].label.formatter).toBe('甲')
+    expect(outliers!.data[0].label.formatter()).toBe('甲')
     expect(outliers!.data[0].symbolSize).toBe(36)
     expect(normal!.data[0].symbolSize).toBe(6)
     expect(option.xAxis.type).toBe('log')

@@ -2,12 +2,15 @@
  * Option builders for the dashboard and analysis charts: pure `API payload -> ECharts option`.
  * Each returns null when there is nothing to draw, so ChartBox / ScreenPanel show the empty state.
  * Builders carry no colours for text or axes: the page's theme (light or the dark data screen) does.
+ * Tooltips are HTML: a formatter function escapes every string it inserts (ECharts escapes only its own
+ * default tooltips and string templates); labels are drawn on the canvas and take names as they are.
  */
 import type { EChartsCoreOption } from 'echarts/core'
 import type {
   Buckets, Copyright, Covers, Heat, HotArtists, KeyCount, Ratio, ReleaseDays, Releases, Scatter, Sentiment,
 } from '@/api/stats'
 import { locale, translate, type MessageKey } from '@/i18n'
+import { escapeHtml } from '@/utils/html'
 import { PALETTE, SENTIMENT_COLORS } from './palette'
 import type { PieSlice } from './pie'
 
@@ -120,7 +123,7 @@ export function liquidOption(ratio: Ratio | null | undefined, label: string): Op
   const value = Math.min(1, Math.max(0, ratio.value))
   return {
     ...TRANSPARENT,
-    tooltip: { formatter: () => `${label}: ${(value * 100).toFixed(1)}% (${formatCount(ratio.part)} / ${formatCount(ratio.whole)})` },
+    tooltip: { formatter: () => `${escapeHtml(label)}: ${(value * 100).toFixed(1)}% (${formatCount(ratio.part)} / ${formatCount(ratio.whole)})` },
     series: [{
       type: 'liquidFill', name: label, radius: '80%', data: [value, Math.max(0, value - 0.08)],
       color: [PALETTE[0], PALETTE[1]], backgroundStyle: { color: 'rgba(212,60,51,0.08)' },
@@ -157,7 +160,7 @@ export function raceOption(h: Heat | null, unit: string, playInterval = 1500): O
   }]
   const base = {
     ...TRANSPARENT,
-    tooltip: { trigger: 'item', formatter: (p: { value: [number, string] }) => `${p.value[1]}: ${formatCount(p.value[0])} ${unit}` },
+    tooltip: { trigger: 'item', formatter: (p: { value: [number, string] }) => `${escapeHtml(p.value[1])}: ${formatCount(p.value[0])} ${escapeHtml(unit)}` },
     grid: { left: 8, right: 64, top: 28, bottom: race ? 64 : 16, containLabel: true },
     xAxis: { type: 'value', name: unit, max: 'dataMax' },
     yAxis: { type: 'category', inverse: true, max: limit - 1, axisLabel: { width: 90, overflow: 'truncate', interval: 0 },
@@ -222,7 +225,7 @@ export function calendarOption(d: ReleaseDays | null, year: number | null): Opti
   const max = Math.max(...data.map(([, n]) => n))
   return {
     ...TRANSPARENT,
-    tooltip: { formatter: (p: { value: [string, number] }) => `${p.value[0]}: ${formatCount(p.value[1])} ${translate('analysis.unit.songs')}` },
+    tooltip: { formatter: (p: { value: [string, number] }) => `${escapeHtml(p.value[0])}: ${formatCount(p.value[1])} ${escapeHtml(translate('analysis.unit.songs'))}` },
     visualMap: { min: 0, max, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, calculable: true,
       inRange: { color: ['#fbecea', '#f08a5d', '#d43c33'] } },
     calendar: { range: String(year), top: 36, left: 36, right: 16, cellSize: ['auto', 14], yearLabel: { show: true },
@@ -262,7 +265,8 @@ export function scatterOption(s: Scatter | null): Option | null {
   const logAxis = s.x === 'comments' && s.points.every((p) => p.x > 0)
   const toDatum = (p: Scatter['points'][number]) => ({
     name: p.name, value: [p.x, p.popularity, p.likes], symbolSize: pointSize(p.likes, maxLikes),
-    label: p.outlier ? { show: true, formatter: p.name, position: 'top', fontSize: 11, width: 110, overflow: 'truncate' } : undefined,
+    // A function, not the name itself: a string formatter is a template, and '{b}' in a name would be expanded.
+    label: p.outlier ? { show: true, formatter: () => p.name, position: 'top', fontSize: 11, width: 110, overflow: 'truncate' } : undefined,
   })
   return {
     ...TRANSPARENT,
@@ -270,7 +274,8 @@ export function scatterOption(s: Scatter | null): Option | null {
     tooltip: {
       trigger: 'item',
       formatter: (p: { name: string; value: number[] }) =>
-        `${p.name}<br/>${xName}: ${formatCount(p.value[0]!)}<br/>${translate('chart.popularity')}: ${p.value[1]}<br/>${translate('chart.commentLikes')}: ${formatCount(p.value[2]!)}`,
+        [p.name, `${xName}: ${formatCount(p.value[0]!)}`, `${translate('chart.popularity')}: ${p.value[1]}`,
+          `${translate('chart.commentLikes')}: ${formatCount(p.value[2]!)}`].map(escapeHtml).join('<br/>'),
     },
     legend: { top: 0, data: [translate('chart.songs'), translate('chart.outliers')] },
     grid: { left: 48, right: 32, top: 40, bottom: 40, containLabel: true },

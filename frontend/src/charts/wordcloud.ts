@@ -1,6 +1,7 @@
 /** Word-cloud option builder (echarts-wordcloud): pure `terms -> option`. */
 import type { EChartsCoreOption } from 'echarts/core'
 import { translate } from '@/i18n'
+import { escapeHtml } from '@/utils/html'
 import { PALETTE } from './palette'
 
 export interface Term {
@@ -22,7 +23,7 @@ export function wordCloudOption(terms: Term[] | null | undefined, seriesName = t
   if (data.length === 0) return null
   return {
     backgroundColor: 'transparent',
-    tooltip: { show: true, formatter: (p: { name: string; value: number }) => `${p.name}: ${translate('chart.times', { count: p.value })}` },
+    tooltip: { show: true, formatter: (p: { name: string; value: number }) => `${escapeHtml(p.name)}: ${escapeHtml(translate('chart.times', { count: p.value }))}` },
     series: [{
       type: 'wordCloud', name: seriesName, shape, left: 'center', top: 'center', width: '96%', height: '92%',
       sizeRange: FONT_RANGE, rotationRange: [0, 0], gridSize: 6, drawOutOfBound: false, layoutAnimation: true,
