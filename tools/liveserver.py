@@ -22,7 +22,7 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, instance_dir: Path, extra_env: dict | None = None, worker: bool = False,
-                 timeout: float = 60) -> tuple[subprocess.Popen, str]:
+                 timeout: float = 180) -> tuple[subprocess.Popen, str]:
     """Serve the app for an already migrated database; returns the process and its base URL.
 
     The server's output goes to `instance_dir / "server.log"`."""
