@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import re
 import secrets
+import threading
 import unicodedata
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -25,10 +29,14 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 128
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_FORMATS = {"PNG", "JPEG", "WEBP"}
 AVATAR_SIZE = 256
-# A 2 MB upload can still declare a huge canvas (a "JPEG bomb"); refuse anything over 40 MP.
-AVATAR_MAX_PIXELS = 40_000_000
+# A 2 MB upload can declare a huge canvas (a 131 KB PNG can say 6300x6300, 159 MB decoded as RGBA):
+# refuse any side over this, read from the header before decoding.
+AVATAR_MAX_SIDE = 4096
+# Uploads decoding at once per process: each may need up to 4096*4096*4 bytes (64 MB) twice.
+AVATAR_DECODE_SLOTS = 2
 
 _hasher = PasswordHasher()
+_decode_slots = threading.BoundedSemaphore(AVATAR_DECODE_SLOTS)
 # Verifying against this when the user does not exist keeps login timing the same for both cases.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
@@ -129,47 +137,74 @@ def revoke_tokens(user: User) -> None:
 
 
 def make_avatar(data: bytes) -> bytes:
-    """Decode an uploaded image and re-encode it as a square PNG thumbnail; refuse anything else."""
+    """Decode an uploaded image and re-encode it as a square PNG thumbnail; refuse anything else.
+
+    Memory stays bounded: the canvas size is checked from the header before any pixel is decoded,
+    JPEGs decode reduced (draft mode), the full canvas is never converted, and at most
+    AVATAR_DECODE_SLOTS uploads decode at once in a process."""
     if len(data) > AVATAR_MAX_BYTES:
         raise InvalidInput("头像不能超过 2 MB / avatar must be at most 2 MB", {"file": ["too_large"]})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data))  # reads the header only
             if image.format not in AVATAR_FORMATS:
                 raise InvalidInput("头像只支持 PNG、JPEG、WebP / avatar must be PNG, JPEG or WebP",
                                    {"file": ["bad_format"]})
-            if image.width * image.height > AVATAR_MAX_PIXELS:
-                raise InvalidInput("图片尺寸过大 / image dimensions too large", {"file": ["too_many_pixels"]})
-            image.load()
+            if max(image.size) > AVATAR_MAX_SIDE:
+                raise InvalidInput(f"图片尺寸不能超过 {AVATAR_MAX_SIDE}×{AVATAR_MAX_SIDE} / image dimensions "
+                                   f"must be at most {AVATAR_MAX_SIDE}x{AVATAR_MAX_SIDE}", {"file": ["too_many_pixels"]})
+            with _decode_slots:
+                return _square_png(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as exc:
         raise InvalidInput("无法识别的图片 / not a valid image", {"file": ["bad_image"]}) from exc
-    return _square_png(image)
 
 
 def _square_png(image: Image.Image) -> bytes:
-    image = image.convert("RGBA")
+    """The centre square, scaled to AVATAR_SIZE, as PNG bytes."""
+    image.draft("RGB", (AVATAR_SIZE, AVATAR_SIZE))  # JPEG: decode at 1/2 to 1/8 scale, still >= the thumbnail
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
-    image = image.crop((left, top, left + side, top + side)).resize((AVATAR_SIZE, AVATAR_SIZE),
-                                                                    Image.Resampling.LANCZOS)
+    box = (left, top, left + side, top + side)
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        # Palette, 1-bit, CMYK, 16-bit: pick pixels down to a small canvas first, so that converting
+        # (to filter it properly below) never touches the full canvas.
+        image = image.resize((min(side, 4 * AVATAR_SIZE),) * 2, Image.Resampling.NEAREST, box=box).convert("RGBA")
+        box = None
+    thumb = image.resize((AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    thumb.convert("RGBA").save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def set_avatar(user: User, data: bytes, avatar_dir: Path) -> User:
-    """Store the processed avatar on disk (new file name each time, old file removed)."""
-    png = make_avatar(data)
+@contextmanager
+def avatar_lock(avatar_dir: Path) -> Iterator[None]:
+    """Hold the avatar folder's lock (across processes): uploads of one user replace each other in turn,
+    so reading the old file name, writing the new file and removing the old one cannot interleave."""
     avatar_dir.mkdir(parents=True, exist_ok=True)
+    with open(avatar_dir.with_suffix(".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def store_avatar(user: User, png: bytes, avatar_dir: Path) -> str | None:
+    """Write the processed avatar under a new file name and point the user at it (call under avatar_lock).
+
+    Returns the previous file name: the caller removes it once the change is committed."""
     name = f"{user.id}-{secrets.token_hex(8)}.png"
     (avatar_dir / name).write_bytes(png)
-    old = user.avatar_path
-    user.avatar_path = name
-    if old and old != name:
-        (avatar_dir / old).unlink(missing_ok=True)
-    return user
+    old, user.avatar_path = user.avatar_path, name
+    return old
+
+
+def remove_avatar_file(avatar_dir: Path, name: str | None) -> None:
+    """Delete a stored avatar file (the name as kept on the user row)."""
+    if name:
+        (avatar_dir / Path(name).name).unlink(missing_ok=True)
 
 
 def avatar_file(user: User, avatar_dir: Path) -> Path:
