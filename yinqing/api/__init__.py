@@ -51,6 +51,9 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         AUTO_404_RESPONSE=True,
         VALIDATION_ERROR_STATUS_CODE=422,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        # A refused request costs nothing (a fixed window would still add a refused request's cost),
+        # and no burst of twice the limit fits around a window boundary.
+        RATELIMIT_STRATEGY="sliding-window-counter",
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.json = JSONProvider(app)

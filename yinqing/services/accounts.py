@@ -11,6 +11,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -41,11 +42,31 @@ _decode_slots = threading.BoundedSemaphore(AVATAR_DECODE_SLOTS)
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
-    """Refuse passwords outside 8-128 characters."""
+# Characters that are invisible or reorder the text around them: a nickname holding them can
+# impersonate another (U+202E turns "admin\u202Enimda" around) or look empty.
+INVISIBLE_CHARS = frozenset("\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                            "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords (lower case), from the list zxcvbn ships (Xato's leaked-password corpus)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_password_rules(password: str, username: str, field: str = "password") -> None:
+    """Refuse passwords outside 8-128 characters, blank ones, the username itself and common passwords."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise InvalidInput("密码长度需为 8–128 位 / password must be 8-128 characters",
                            {field: ["password_length"]})
+    if not password.strip():
+        raise InvalidInput("密码不能全是空白 / password must not be only whitespace", {field: ["password_blank"]})
+    if password.strip().casefold() == username.casefold():
+        raise InvalidInput("密码不能与用户名相同 / password must not be the username", {field: ["password_is_username"]})
+    if password.lower() in common_passwords():
+        raise InvalidInput("密码太常见，容易被猜中 / password is too common", {field: ["password_common"]})
 
 
 def register_user(session: Session, username: str, password: str, nickname: str | None = None,
@@ -54,8 +75,8 @@ def register_user(session: Session, username: str, password: str, nickname: str 
     if not USERNAME_RE.fullmatch(username):  # match() would let "$" accept a trailing newline
         raise InvalidInput("用户名需为 3–32 位字母、数字、下划线或汉字 / invalid username",
                            {"username": ["username_format"]})
-    check_password_rules(password)
-    check_plain_text("nickname", nickname or "")
+    check_password_rules(password, username)
+    check_nickname(nickname or "")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict("用户名已被占用 / username already taken", {"username": ["username_taken"]})
     user = User(username=username, password_hash=_hasher.hash(password),
@@ -104,10 +125,18 @@ def check_plain_text(field: str, value: str, allowed: str = "") -> None:
         raise InvalidInput("不能包含控制字符 / must not contain control characters", {field: ["control_characters"]})
 
 
+def check_nickname(nickname: str) -> None:
+    """Refuse control characters and invisible or direction-changing characters in a nickname."""
+    check_plain_text("nickname", nickname)
+    if any(ch in INVISIBLE_CHARS for ch in nickname):
+        raise InvalidInput("昵称不能包含不可见字符或文字方向控制符 / nickname must not contain invisible or "
+                           "text-direction characters", {"nickname": ["invisible_characters"]})
+
+
 def update_profile(user: User, nickname: str | None = None, bio: str | None = None) -> User:
     """Change nickname and/or bio (already validated for length by the API schema)."""
     if nickname is not None:
-        check_plain_text("nickname", nickname)
+        check_nickname(nickname)
     if bio is not None:
         check_plain_text("bio", bio, allowed="\n\t")
     if nickname is not None:
@@ -125,7 +154,7 @@ def change_password(user: User, old_password: str, new_password: str) -> User:
         _hasher.verify(user.password_hash, old_password)
     except (VerificationError, InvalidHashError):
         raise InvalidInput("原密码错误 / old password is wrong", {"old_password": ["wrong_password"]}) from None
-    check_password_rules(new_password, "new_password")
+    check_password_rules(new_password, user.username, "new_password")
     user.password_hash = _hasher.hash(new_password)
     user.token_version += 1
     return user
