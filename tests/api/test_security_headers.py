@@ -43,7 +43,7 @@ def built_spa(tmp_path, monkeypatch):
 
 
 def test_headers_on_page_api_docs_avatar_and_errors(client, make_user, built_spa):
-    user, headers = make_user()
+    _user, headers = make_user()
     png = io.BytesIO()
     Image.new("RGB", (64, 64), (200, 30, 30)).save(png, format="PNG")
     r = client.post("/api/users/me/avatar", data={"file": (io.BytesIO(png.getvalue()), "a.png")}, headers=headers,
@@ -58,7 +58,7 @@ def test_headers_on_page_api_docs_avatar_and_errors(client, make_user, built_spa
 
 def test_docs_page_has_no_inline_script(client):
     html = client.get("/api/docs").get_data(as_text=True)
-    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.DOTALL)
     assert scripts and all('src="' in attrs and not body.strip() for attrs, body in scripts), scripts
     assert "style=" not in html and "<style" not in html
 
