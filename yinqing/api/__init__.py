@@ -73,9 +73,11 @@ def _init_extensions(app: APIFlask) -> None:
     from yinqing.api.errors import init_errors
     from yinqing.api.hardening import init_hardening
     from yinqing.api.limiter import limiter
+    from yinqing.api.spec import init_spec
 
     init_errors(app)
     init_hardening(app)
+    init_spec(app)
     limiter.init_app(app)
     app.teardown_appcontext(close_session)
 

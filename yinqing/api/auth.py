@@ -37,7 +37,7 @@ class LoginIn(Schema):
 @limiter.limit(configured("register_rate_limit"))
 @bp.input(RegisterIn, arg_name="body")
 @bp.output(TokenOut, status_code=201)
-@bp.doc(summary="Create an account and log in")
+@bp.doc(summary="Create an account and log in", responses=[409, 429])
 def register(body):
     session = db_session()
     user = accounts.register_user(session, body["username"], body["password"], body.get("nickname"))

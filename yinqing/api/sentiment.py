@@ -87,7 +87,7 @@ def _analyze(texts: list[str], explain: bool) -> list[dict]:
 @limiter.limit(configured("sentiment_rate_limit"), cost=sentiment_cost)  # counts model work, not requests
 @bp.input(AnalyzeIn, arg_name="body")
 @bp.output(AnalyzeOut)
-@bp.doc(summary="Sentiment of one text (`text`) or a batch of up to 100 (`texts`)", responses=[422])
+@bp.doc(summary="Sentiment of one text (`text`) or a batch of up to 100 (`texts`)", responses=[422, 429])
 def analyze(body):
     clf = classifier()
     meta = {"model": clf.version, "neutral_band": list(clf.neutral_band)}

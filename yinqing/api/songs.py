@@ -110,7 +110,7 @@ def delete_rating(song_id):
 @limiter.limit(configured("play_rate_limit"), key_func=user_key)  # plays feed the recommenders
 @bp.auth_required(auth)
 @bp.output(PlayOut, status_code=201)
-@bp.doc(summary="Record that you started playing a song", responses=[404])
+@bp.doc(summary="Record that you started playing a song", responses=[404, 429])
 def post_play(song_id):
     session = db_session()
     play = feedback.record_play(session, auth.current_user.id, checked_id(song_id))

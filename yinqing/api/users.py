@@ -78,7 +78,8 @@ def _update_profile(user_id: int | None, body: dict) -> dict:
 @bp.auth_required(auth)
 @bp.input(PasswordIn, arg_name="body")
 @bp.output(PasswordOut)
-@bp.doc(summary="Change password (needs the old one); returns a new token, older tokens stop working")
+@bp.doc(summary="Change password (needs the old one); returns a new token, older tokens stop working",
+        responses=[429])
 def change_password(body):
     session, user = _editable_user(None)
     accounts.change_password(user, body["old_password"], body["new_password"])
