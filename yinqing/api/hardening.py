@@ -10,12 +10,13 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     # Only this server's own script files: no inline script, no eval.
     "script-src 'self'",
-    # Style *attributes* must be allowed: ECharts builds its tooltips as HTML strings with style="…",
-    # and Element Plus / vue-echarts render style attributes; blocking them breaks the charts' tooltips.
-    # Browsers that know CSP Level 3 keep <style> elements and style files to this server only.
+    # Style *attributes* must stay allowed: ECharts builds its tooltips as HTML strings with
+    # style="…" and Element Plus renders style attributes; blocking them breaks the charts. They
+    # cannot run script, and img-src / connect-src below limit what a style could load. <style>
+    # elements and style files come from this server only (the SPA uses vue-echarts' CSP build, which
+    # injects no <style>); browsers without CSP Level 3 fall back to the first line.
     "style-src 'self' 'unsafe-inline'",
     "style-src-elem 'self'",
-    "style-src-attr 'unsafe-inline'",
     # Covers and artist photos come from NetEase's image hosts; charts export through data:/blob: URLs.
     f"img-src 'self' data: blob: {NETEASE_MEDIA}",
     # The play button streams NetEase's outer URL, which redirects to its media hosts.
