@@ -5,7 +5,8 @@ needs 119 MB as RGB and 159 MB more as RGBA, per request. The benchmark starts `
 (waitress, 8 threads, no job worker) on a fresh SQLite database on loopback, sends one small
 upload to warm up, resets the process's peak-RSS counter (/proc/PID/clear_refs), sends the
 uploads at once from N users and reads the peak (VmHWM) minus the resident memory before.
-The baseline in the same run is the same measurement with ordinary 800x600 photos.
+The baseline in the same run is the same measurement with ordinary 800x600 photos; the largest
+canvas still accepted (4096x4096) is measured too.
 
     .venv/bin/python bench/avatar_memory.py [--concurrent 8] [--compare-source DIR]
 
@@ -84,8 +85,8 @@ def measure(base: str, pid: int, users: list[dict], data: bytes) -> tuple[float,
     return (rss_kb(pid, "VmHWM") - before) / 1024, codes
 
 
-def run_tree(source: Path, n: int, bomb: bytes, photo: bytes) -> dict:
-    """Start a server from `source`, measure the photo baseline then the worst case."""
+def run_tree(source: Path, n: int, bomb: bytes, photo: bytes, largest: bytes) -> dict:
+    """Start a server from `source`, measure the photo baseline, the worst case and the largest accepted canvas."""
     with tempfile.TemporaryDirectory(prefix="yq-avatar-") as tmp:
         instance = Path(tmp) / "instance"
         instance.mkdir()
@@ -98,9 +99,10 @@ def run_tree(source: Path, n: int, bomb: bytes, photo: bytes) -> dict:
             time.sleep(0.5)
             photo_mb, photo_codes = measure(base, proc.pid, users, photo)
             bomb_mb, bomb_codes = measure(base, proc.pid, users, bomb)
+            largest_mb, largest_codes = measure(base, proc.pid, users, largest)
             files = len(list((instance / "avatars").glob("*.png")))
             return {"photo_mb": photo_mb, "photo_codes": photo_codes, "bomb_mb": bomb_mb, "bomb_codes": bomb_codes,
-                    "avatar_files": files, "users": n}
+                    "largest_mb": largest_mb, "largest_codes": largest_codes, "avatar_files": files, "users": n}
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -109,7 +111,9 @@ def run_tree(source: Path, n: int, bomb: bytes, photo: bytes) -> dict:
 def report(name: str, r: dict) -> None:
     print(f"{name}: {r['users']} concurrent 800x600 photos add {r['photo_mb']:.0f} MB (codes {sorted(set(r['photo_codes']))}); "
           f"{r['users']} concurrent 6300x6300 PNGs add {r['bomb_mb']:.0f} MB (codes {sorted(set(r['bomb_codes']))}), "
-          f"{r['bomb_mb'] / max(r['photo_mb'], 1):.1f}x the photo baseline; avatar files on disk: {r['avatar_files']}")
+          f"{r['bomb_mb'] / max(r['photo_mb'], 1):.1f}x the photo baseline; {r['users']} concurrent 4096x4096 PNGs "
+          f"(the largest accepted canvas) add {r['largest_mb']:.0f} MB (codes {sorted(set(r['largest_codes']))}); "
+          f"avatar files on disk: {r['avatar_files']}")
 
 
 def main() -> None:
@@ -117,11 +121,11 @@ def main() -> None:
     parser.add_argument("--concurrent", type=int, default=8)
     parser.add_argument("--compare-source", type=Path, help="another checkout to measure in the same run")
     args = parser.parse_args()
-    bomb, photo = png(6300, 6300), png(800, 600, noise=True)
+    bomb, photo, largest = png(6300, 6300), png(800, 600, noise=True), png(4096, 4096)
     print(f"worst-case upload: {len(bomb) / 1024:.0f} KB PNG, 6300x6300 canvas; photo: {len(photo) / 1024:.0f} KB")
     if args.compare_source:
-        report(f"compare ({args.compare_source})", run_tree(args.compare_source.resolve(), args.concurrent, bomb, photo))
-    result = run_tree(ROOT, args.concurrent, bomb, photo)
+        report(f"compare ({args.compare_source})", run_tree(args.compare_source.resolve(), args.concurrent, bomb, photo, largest))
+    result = run_tree(ROOT, args.concurrent, bomb, photo, largest)
     report("this tree", result)
     print(f"target: under 300 MB added -> {'met' if result['bomb_mb'] < 300 else 'MISSED'}")
 

@@ -110,7 +110,7 @@ def run_tree(source: Path, body: dict, n: int) -> dict:
 
 
 def p(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
 def report(name: str, r: dict) -> None:
