@@ -37,6 +37,7 @@ def test_huge_canvas_is_refused_from_the_header(client, make_user, settings):
 @pytest.mark.parametrize("size, mode, fmt, save", [
     ((4096, 4096), "RGB", "JPEG", {"quality": 60}),  # decoded reduced (draft mode)
     ((1000, 3000), "CMYK", "JPEG", {}),
+    ((3000, 2000), "L", "JPEG", {}),
     ((2000, 1200), "P", "PNG", {"transparency": 0}),
     ((900, 900), "I;16", "PNG", {}),
     ((700, 500), "LA", "PNG", {}),

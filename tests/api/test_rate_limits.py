@@ -7,6 +7,7 @@ counts only when the app is configured to trust a proxy (TRUSTED_PROXIES); both 
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -148,3 +149,36 @@ def test_plays_are_limited_per_user(app, client, make_user, settings):
         assert client.post(f"/api/songs/{song_id}/plays", headers=headers).status_code == 201
     assert client.post(f"/api/songs/{song_id}/plays", headers=headers).status_code == 429
     assert client.post(f"/api/songs/{song_id}/plays", headers=other_headers).status_code == 201
+
+
+REDIS_TEST_URL = os.environ.get("YINQING_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+    client.flushdb()
+    yield REDIS_TEST_URL
+    client.flushdb()
+
+
+def test_two_processes_share_their_counters_through_redis(settings, clean_db, redis_url):
+    """With REDIS_URL set, every app process counts against the same limits (one app per process here)."""
+    from yinqing.api import create_app
+
+    settings.redis_url = redis_url
+    first = create_app(settings).test_client()
+    assert first.post("/api/auth/register", json={"username": OWNER, "password": PASSWORD}).status_code == 201
+    for i in range(10):
+        assert _login(first, f"guess-{i}", "10.0.0.66").status_code == 401
+    second = create_app(settings).test_client()  # another process: its own memory, the same Redis
+    assert _login(second, "guess", "10.0.0.66").status_code == 429
+    assert _login(second, PASSWORD, "10.0.0.7").status_code == 200
+    batch = {"texts": _texts(100, 500)}
+    assert first.post("/api/sentiment/analyze", json=batch, **_from("10.0.0.5")).status_code == 200
+    assert second.post("/api/sentiment/analyze", json=batch, **_from("10.0.0.5")).status_code == 429

@@ -51,9 +51,10 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         AUTO_404_RESPONSE=True,
         VALIDATION_ERROR_STATUS_CODE=422,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
-        # A refused request costs nothing (a fixed window would still add a refused request's cost),
-        # and no burst of twice the limit fits around a window boundary.
-        RATELIMIT_STRATEGY="sliding-window-counter",
+        # Exact counts over the last period, and a refused request costs nothing (a fixed window adds a
+        # refused request's cost too, and lets twice the limit through around a window boundary; a
+        # sliding-window counter only approximates the count).
+        RATELIMIT_STRATEGY="moving-window",
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.json = JSONProvider(app)

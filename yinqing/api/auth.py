@@ -54,8 +54,8 @@ def register(body):
 @bp.output(TokenOut)
 @bp.doc(summary="Log in with username and password", responses=[401, 429])
 def login(body):
-    session = db_session()
     slow_down_targeted_login(body["username"])
+    session = db_session()
     try:
         user = accounts.authenticate(session, body["username"], body["password"])
     except Unauthorized:
