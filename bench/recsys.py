@@ -270,7 +270,7 @@ def speed_http(n_songs: int, n_events: int, count: int) -> dict:
         seed_database(url, n_songs, n_events)
         log(f"  seeded {n_songs} songs, ~{n_events} playlist tracks in {time.perf_counter() - started:.0f}s")
         publish_small_gru(url, instance / "models" / "recsys")
-        proc, base = start_server(url, instance, {"LOGIN_RATE_LIMIT": "1000 per minute"})
+        proc, base = start_server(url, instance, {"LOGIN_RATE_LIMIT": "1000 per minute", "REGISTER_RATE_LIMIT": "1000 per minute"})
         try:
             http = requests.Session()
             r = http.post(base + "/api/auth/register", json={"username": "bench", "password": "bench-pass-123"})

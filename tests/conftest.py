@@ -163,7 +163,8 @@ def start_server(instance_dir: Path, extra_env: dict | None = None) -> LiveServe
     instance_dir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{instance_dir / 'yinqing.db'}"
     upgrade(database_url)
-    env = {"LOGIN_RATE_LIMIT": "200 per minute", **(extra_env or {})}
+    env = {"LOGIN_RATE_LIMIT": "200 per minute", "REGISTER_RATE_LIMIT": "200 per minute",
+           "LOGIN_ADDRESS_RATE_LIMIT": "200 per minute", **(extra_env or {})}
     proc, url = liveserver.start_server(database_url, instance_dir, env, worker=True)
     return LiveServer(url, database_url, instance_dir, proc)
 

@@ -22,9 +22,10 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, instance_dir: Path, extra_env: dict | None = None, worker: bool = False,
-                 timeout: float = 180) -> tuple[subprocess.Popen, str]:
+                 timeout: float = 180, source: Path = ROOT) -> tuple[subprocess.Popen, str]:
     """Serve the app for an already migrated database; returns the process and its base URL.
 
+    `source` is the source tree whose `yinqing` package runs (benchmarks compare another checkout).
     The server's output goes to `instance_dir / "server.log"`."""
     instance_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -34,7 +35,7 @@ def start_server(database_url: str, instance_dir: Path, extra_env: dict | None =
     if not worker:
         command.append("--no-worker")
     log = open(instance_dir / "server.log", "w")  # noqa: SIM115 - the server writes to it until it stops
-    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command, env=env, cwd=source, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + timeout
     while time.time() < deadline and proc.poll() is None:

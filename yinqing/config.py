@@ -28,6 +28,14 @@ class Settings:
     jwt_ttl_seconds: int = 7 * 24 * 3600
     redis_url: str = ""
     login_rate_limit: str = "10 per minute"
+    login_address_rate_limit: str = "30 per minute"
+    login_username_slowdown: str = "10 per minute"
+    login_slowdown_seconds: float = 1.0
+    register_rate_limit: str = "10 per hour"
+    password_rate_limit: str = "10 per hour"
+    play_rate_limit: str = "60 per minute"
+    sentiment_rate_limit: str = "1000 per minute"
+    trusted_proxies: int = 0
     netease_base_url: str = "https://music.163.com"
     netease_mirror_dir: str = ""
     crawl_rate: float = 2.0
@@ -42,7 +50,11 @@ class Settings:
         s.secret_key = _env("SECRET_KEY", "") or _load_or_create_secret(s.instance_dir)
         s.jwt_ttl_seconds = int(_env("JWT_TTL_SECONDS", str(s.jwt_ttl_seconds)))
         s.redis_url = _env("REDIS_URL", "")
-        s.login_rate_limit = _env("LOGIN_RATE_LIMIT", s.login_rate_limit)
+        for name in ("login_rate_limit", "login_address_rate_limit", "login_username_slowdown",
+                     "register_rate_limit", "password_rate_limit", "play_rate_limit", "sentiment_rate_limit"):
+            setattr(s, name, _env(name.upper(), getattr(s, name)))
+        s.login_slowdown_seconds = float(_env("LOGIN_SLOWDOWN_SECONDS", str(s.login_slowdown_seconds)))
+        s.trusted_proxies = int(_env("TRUSTED_PROXIES", str(s.trusted_proxies)))
         s.netease_base_url = _env("NETEASE_BASE_URL", s.netease_base_url).rstrip("/")
         s.netease_mirror_dir = _env("NETEASE_MIRROR_DIR", "")
         s.crawl_rate = float(_env("CRAWL_RATE", str(s.crawl_rate)))

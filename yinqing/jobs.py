@@ -16,6 +16,7 @@ from huey import RedisHuey, SqliteHuey, crontab
 from yinqing.config import Settings
 from yinqing.db import make_engine, make_sessionmaker, session_scope
 from yinqing.services import jobs as job_records
+from yinqing.services.errors import Conflict
 
 log = logging.getLogger(__name__)
 
@@ -189,12 +190,11 @@ def train_recommenders_task(job_id: int, epochs: int | None = None) -> dict | No
 
 def enqueue_train_recommenders(user_id: int | None = None, epochs: int | None = None) -> int | None:
     """Create a "train" Job (model "recsys") and queue it; None when one is already queued or running."""
-    with session_scope(sessions()) as s:
-        if job_records.has_active_job(s, "train"):
-            return None
-        job = job_records.create_job(s, "train", {"model": "recsys", "epochs": epochs}, user_id)
-        s.flush()
-        job_id = job.id
+    try:
+        with session_scope(sessions()) as s:
+            job_id = job_records.create_job(s, "train", {"model": "recsys", "epochs": epochs}, user_id).id
+    except Conflict:
+        return None
     train_recommenders_task(job_id, epochs)
     return job_id
 

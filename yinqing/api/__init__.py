@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from apiflask import APIFlask
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from yinqing.api.docs_assets import ASSET_CONFIG
 from yinqing.config import Settings
 from yinqing.db import make_engine, make_sessionmaker
 
@@ -31,12 +31,19 @@ class JSONProvider(DefaultJSONProvider):
             return o.isoformat()
         return DefaultJSONProvider.default(o)
 
+    def loads(self, s, **kwargs):
+        """Parse JSON; a document nested too deeply for the decoder is bad input (400), not a crash."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+
 
 def create_app(settings: Settings | None = None) -> APIFlask:
     """Build the app for the given settings (default: from the environment)."""
     settings = settings or Settings.from_env()
     app = APIFlask("yinqing", title="Yinqing 音情 API", version="1.0", spec_path="/api/openapi.json",
-                   docs_path="/api/docs", static_folder=None)
+                   docs_path=None, static_folder=None)  # /api/docs: see docs_assets.py
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -44,10 +51,15 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         AUTO_404_RESPONSE=True,
         VALIDATION_ERROR_STATUS_CODE=422,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        # Exact counts over the last period, and a refused request costs nothing (a fixed window adds a
+        # refused request's cost too, and lets twice the limit through around a window boundary; a
+        # sliding-window counter only approximates the count).
+        RATELIMIT_STRATEGY="moving-window",
         RATELIMIT_HEADERS_ENABLED=True,
-        **ASSET_CONFIG,
     )
     app.json = JSONProvider(app)
+    if settings.trusted_proxies > 0:  # only then is X-Forwarded-For the client's address (rate limits)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     engine = make_engine(settings.database_url)
     app.extensions["yinqing"] = {"settings": settings, "engine": engine,
                                  "sessionmaker": make_sessionmaker(engine)}
@@ -60,9 +72,13 @@ def create_app(settings: Settings | None = None) -> APIFlask:
 def _init_extensions(app: APIFlask) -> None:
     from yinqing.api.deps import close_session
     from yinqing.api.errors import init_errors
+    from yinqing.api.hardening import init_hardening
     from yinqing.api.limiter import limiter
+    from yinqing.api.spec import init_spec
 
     init_errors(app)
+    init_hardening(app)
+    init_spec(app)
     limiter.init_app(app)
     app.teardown_appcontext(close_session)
 

@@ -10,6 +10,7 @@ from apiflask.exceptions import HTTPError
 
 from yinqing.api.deps import db_session, settings
 from yinqing.models import User
+from yinqing.models.types import MAX_ID
 
 auth = HTTPTokenAuth(scheme="Bearer", description="JWT from POST /api/auth/login")
 
@@ -31,6 +32,8 @@ def _verify(token: str) -> User | None:
                             options={"require": ["sub", "exp", "ver"]})
         user_id = int(claims["sub"])
     except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+    if not 0 < user_id <= MAX_ID:  # no such row, and the id column cannot even hold it
         return None
     user = db_session().get(User, user_id)
     if user is None or user.token_version != claims["ver"]:

@@ -16,7 +16,8 @@ bp = Blueprint("frontend", __name__)
 @bp.get("/", defaults={"path": ""})
 @bp.get("/<path:path>")
 def spa(path: str):
-    if path.startswith("api/") or path == "api":
+    # No file name holds a NUL, and the file system refuses to look one up.
+    if path.startswith("api/") or path == "api" or "\x00" in path:
         abort(404)
     if not (DIST / "index.html").is_file():
         return _NOT_BUILT, 200, {"Content-Type": "text/html; charset=utf-8"}

@@ -13,6 +13,7 @@ from apiflask.validators import Length, Range
 from marshmallow import ValidationError, validates_schema
 
 from yinqing.api.deps import db_session, settings
+from yinqing.api.limiter import configured, limiter, sentiment_cost
 from yinqing.models.types import MAX_ID
 from yinqing.sentiment import ModelLoadError, load_classifier
 from yinqing.services import sentiment as service
@@ -83,9 +84,10 @@ def _analyze(texts: list[str], explain: bool) -> list[dict]:
 
 
 @bp.post("/sentiment/analyze")
+@limiter.limit(configured("sentiment_rate_limit"), cost=sentiment_cost)  # counts model work, not requests
 @bp.input(AnalyzeIn, arg_name="body")
 @bp.output(AnalyzeOut)
-@bp.doc(summary="Sentiment of one text (`text`) or a batch of up to 100 (`texts`)", responses=[422])
+@bp.doc(summary="Sentiment of one text (`text`) or a batch of up to 100 (`texts`)", responses=[422, 429])
 def analyze(body):
     clf = classifier()
     meta = {"model": clf.version, "neutral_band": list(clf.neutral_band)}

@@ -18,6 +18,7 @@ from yinqing.api.catalog_schemas import (
     SongPageOut,
 )
 from yinqing.api.deps import db_session
+from yinqing.api.limiter import configured, limiter, user_key
 from yinqing.models.types import MAX_ID
 from yinqing.services import catalog, feedback
 from yinqing.services.errors import NotFound
@@ -106,9 +107,10 @@ def delete_rating(song_id):
 
 
 @bp.post("/songs/<int:song_id>/plays")
+@limiter.limit(configured("play_rate_limit"), key_func=user_key)  # plays feed the recommenders
 @bp.auth_required(auth)
 @bp.output(PlayOut, status_code=201)
-@bp.doc(summary="Record that you started playing a song", responses=[404])
+@bp.doc(summary="Record that you started playing a song", responses=[404, 429])
 def post_play(song_id):
     session = db_session()
     play = feedback.record_play(session, auth.current_user.id, checked_id(song_id))

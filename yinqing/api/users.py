@@ -8,6 +8,7 @@ from flask import send_file
 
 from yinqing.api.auth_deps import auth, issue_token
 from yinqing.api.deps import db_session, settings
+from yinqing.api.limiter import configured, limiter, user_key
 from yinqing.api.schemas import UserOut, user_json
 from yinqing.services import accounts
 
@@ -73,10 +74,12 @@ def _update_profile(user_id: int | None, body: dict) -> dict:
 
 
 @bp.post("/me/password")
+@limiter.limit(configured("password_rate_limit"), key_func=user_key)  # else an unlimited oracle for the old password
 @bp.auth_required(auth)
 @bp.input(PasswordIn, arg_name="body")
 @bp.output(PasswordOut)
-@bp.doc(summary="Change password (needs the old one); returns a new token, older tokens stop working")
+@bp.doc(summary="Change password (needs the old one); returns a new token, older tokens stop working",
+        responses=[429])
 def change_password(body):
     session, user = _editable_user(None)
     accounts.change_password(user, body["old_password"], body["new_password"])
@@ -91,9 +94,20 @@ def change_password(body):
 @bp.doc(summary="Upload an avatar (PNG/JPEG/WebP, at most 2 MB); stored as a 256x256 PNG")
 def upload_avatar(form):
     session, user = _editable_user(None)
-    data = form["file"].read(accounts.AVATAR_MAX_BYTES + 1)
-    accounts.set_avatar(user, data, settings().avatar_dir)
-    session.commit()
+    png = accounts.make_avatar(form["file"].read(accounts.AVATAR_MAX_BYTES + 1))
+    avatar_dir = settings().avatar_dir
+    with accounts.avatar_lock(avatar_dir):
+        # A fresh transaction, so the old file name read below is the latest committed one even on
+        # MariaDB (repeatable read) and another upload of this user cannot have replaced it unseen.
+        session.rollback()
+        old = accounts.store_avatar(user, png, avatar_dir)
+        new = user.avatar_path
+        try:
+            session.commit()
+        except Exception:
+            accounts.remove_avatar_file(avatar_dir, new)
+            raise
+        accounts.remove_avatar_file(avatar_dir, old)
     return user_json(user)
 
 

@@ -28,5 +28,11 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The kind while a one-at-a-time job (crawl, train) is queued or running, else NULL: the unique
+    # index lets the database refuse a second active one, even when two requests race. (A unique
+    # index over a nullable column admits any number of NULLs on SQLite, PostgreSQL and MariaDB alike,
+    # where a partial index would not exist on MariaDB.)
+    active_kind: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_jobs_kind_status", "kind", "status"),)
+    __table_args__ = (Index("ix_jobs_kind_status", "kind", "status"),
+                      Index("uq_jobs_active_kind", "active_kind", unique=True))

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yinqing.models import Job
 from yinqing.models.types import MAX_ID, utcnow
-from yinqing.services.errors import NotFound
+from yinqing.services.errors import Conflict, NotFound
 
 JOB_KINDS = ("crawl", "analyse", "train", "stats")
+# At most one job of these kinds is queued or running at a time (the database enforces it).
+EXCLUSIVE_KINDS = ("crawl", "train")
 
 
 def create_job(session: Session, kind: str, params: dict | None = None, user_id: int | None = None) -> Job:
-    """Record a queued job; the caller enqueues the task after committing."""
+    """Record a queued job; the caller enqueues the task after committing.
+
+    For a one-at-a-time kind, raises Conflict when one is already queued or running: the unique
+    index on `active_kind` decides, so two simultaneous requests cannot both get through."""
     job = Job(kind=kind, status="queued", progress=0.0, message="排队中 / queued", params=params or {},
-              created_by=user_id)
+              created_by=user_id, active_kind=kind if kind in EXCLUSIVE_KINDS else None)
     session.add(job)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("已有同类任务在排队或运行 / a job of this kind is already queued or running",
+                       {"kind": ["job_active"]}) from exc
     return job
 
 
@@ -57,10 +67,12 @@ def mark_progress(job: Job, fraction: float, message: str = "") -> None:
 
 def mark_done(job: Job, result: dict | None = None, message: str = "完成 / done") -> None:
     job.status, job.progress, job.finished_at, job.result, job.message = "done", 1.0, utcnow(), result, message
+    job.active_kind = None
 
 
 def mark_failed(job: Job, message: str) -> None:
     job.status, job.finished_at, job.message = "failed", utcnow(), message[:2000]
+    job.active_kind = None
 
 
 def job_json(job: Job) -> dict:
