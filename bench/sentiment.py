@@ -2,10 +2,16 @@
 
     .venv/bin/python bench/sentiment.py [--models DIR] [--snownlp-sample 1000] [--json OUT]
 
-Models come from DIR/<kind>.pt (written by `yinqing train sentiment --keep-candidates DIR`);
-without --models they are trained here first (several minutes on 2 cores). Accuracy is
-positive vs negative on: the review test split, the held-out review category (never trained on)
-and our labelled music-comment test set. SnowNLP, being slow, is scored on a seeded sample of
+Models come from DIR/<kind>.pt (written by `yinqing train sentiment --keep-candidates DIR`; any
+other model file there, e.g. previous.pt, is compared with --kinds linear,previous); without
+--models they are trained here first (several minutes on 2 cores).
+
+First, on our music-comment test set (500 comments, adjudicated labels): three-class accuracy,
+macro-F1 and the confusion matrix, and positive-vs-negative accuracy on its polar comments
+(the model's pos/neg decision: P(positive) > P(negative)). SnowNLP and binary models call a
+probability inside their neutral band neutral; SnowNLP's band is chosen here on music *dev*
+the way a binary model's is (never on test). Then positive vs negative accuracy on: the review
+test split, the held-out review category (never trained on) and the music test set. SnowNLP, being slow, is scored on a seeded sample of
 each review split (all models are scored on the same sample too) and on the full music set.
 Per review category (`--category-sample` texts of each category's test split, and of the
 held-out category) every model and SnowNLP are scored on the same texts.
@@ -39,9 +45,16 @@ from yinqing.sentiment.data import (
     read_test_annotations,
     split_reviews,
 )
-from yinqing.sentiment.pipeline import Recipe, load_corpus, train_and_compare
+from yinqing.sentiment.pipeline import (
+    THREE,
+    Recipe,
+    load_corpus,
+    polar_scorer,
+    three_class_metrics,
+    train_and_compare,
+)
 from yinqing.sentiment.predict import load_classifier
-from yinqing.sentiment.train import binary_metrics
+from yinqing.sentiment.train import binary_metrics, classification_metrics
 
 POLAR = {"pos": 1, "neg": 0}
 
@@ -66,9 +79,32 @@ def snownlp_scores(texts: list[str]) -> list[float]:
     return [SnowNLP(t).sentiments if t.strip() else 0.5 for t in texts]
 
 
-def model_scorer(clf):
-    """P(positive) for raw texts through the public predict API (normalisation included)."""
-    return lambda texts: [r["probability"] for r in clf.predict(texts)]
+def band_labels(probs: list[float], band: tuple[float, float]) -> list[str]:
+    """neg / neu / pos of P(positive) with a neutral band."""
+    return ["neu" if band[0] <= p <= band[1] else ("pos" if p > 0.5 else "neg") for p in probs]
+
+
+def snownlp_band(texts: list[str], labels: list[str]) -> tuple[float, float]:
+    """The symmetric band around 0.5 with SnowNLP's best three-class macro-F1 on music dev."""
+    probs = snownlp_scores(texts)
+    halves = [h / 40 for h in range(17)]  # 0 .. 0.4 by 0.025, as pipeline.choose_band
+    best = max(halves, key=lambda h: classification_metrics(band_labels(probs, (0.5 - h, 0.5 + h)), labels,
+                                                            THREE)["macro_f1"])
+    return 0.5 - best, 0.5 + best
+
+
+def three_class(corpus, models: dict) -> dict:
+    """Three-class metrics and pos/neg accuracy on the music test set, SnowNLP first."""
+    texts, labels = corpus.music["test"]
+    polar = [(t, POLAR[lab]) for t, lab in zip(texts, labels) if lab in POLAR]
+    band = snownlp_band(*corpus.music["dev"])
+    out = {"snownlp": classification_metrics(band_labels(snownlp_scores(texts), band), labels, THREE)}
+    out["snownlp"]["neutral_band"] = list(band)
+    out["snownlp"]["pos_neg"] = binary_metrics(snownlp_scores([t for t, _ in polar]), [y for _, y in polar])
+    for name, clf in models.items():
+        out[name] = three_class_metrics(clf, texts, labels)
+        out[name]["pos_neg"] = binary_metrics(polar_scorer(clf)([t for t, _ in polar]), [y for _, y in polar])
+    return out
 
 
 def throughput(score, texts: list[str], warm: list[str]) -> dict:
@@ -132,7 +168,8 @@ def main() -> None:
     print(f"machine: {machine()}")
     corpus = load_corpus(shared)
     models = load_models(args, shared)
-    scorers = {"snownlp": snownlp_scores, **{k: model_scorer(m) for k, m in models.items()}}
+    results: dict = {"machine": machine(), "three_class": three_class(corpus, models)}
+    scorers = {"snownlp": snownlp_scores, **{k: polar_scorer(m) for k, m in models.items()}}
     music = [(t, POLAR[lab]) for t, lab in zip(*corpus.music["test"]) if lab in POLAR]
     splits = {
         "music_test": ([t for t, _ in music], [y for _, y in music]),
@@ -142,8 +179,8 @@ def main() -> None:
         **category_splits(shared, args.category_sample),
     }
     full = {"review_test": corpus.review["test"], f"review_holdout_{HOLDOUT_CATEGORY}": corpus.review["holdout"]}
-    results: dict = {"machine": machine(), "accuracy": {}, "throughput": {},
-                     "sizes": {name: len(y) for name, (_t, y) in {**splits, **full}.items()}}
+    results.update({"accuracy": {}, "throughput": {},
+                    "sizes": {name: len(y) for name, (_t, y) in {**splits, **full}.items()}})
     for name, score in scorers.items():
         acc = {split: binary_metrics(score(texts), labels)["accuracy"] for split, (texts, labels) in splits.items()}
         if name != "snownlp":
@@ -156,7 +193,7 @@ def main() -> None:
     warm, speed_texts = drawn[:50], drawn[50:]
     results["throughput"]["snownlp"] = throughput(snownlp_scores, speed_texts[: args.snownlp_speed], warm)
     for name, clf in models.items():
-        results["throughput"][name] = throughput(model_scorer(clf), speed_texts, warm)
+        results["throughput"][name] = throughput(clf.predict, speed_texts, warm)
     report(results, models)
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2))
@@ -164,6 +201,14 @@ def main() -> None:
 
 def report(results: dict, models: dict) -> None:
     base = results["throughput"]["snownlp"]
+    three = results["three_class"]
+    print("\nmusic test set, three classes (neg / neu / pos), and positive vs negative on its polar comments")
+    print(f"{'model':10s}{'comments':>9s}{'accuracy':>10s}{'macro-F1':>10s}{'pos/neg':>9s}{'(n)':>6s}   "
+          "confusion (rows true neg/neu/pos, columns predicted)")
+    for name, m in three.items():
+        band = f"   band {m['neutral_band']}" if "neutral_band" in m else ""
+        print(f"{name:10s}{m['n']:9d}{m['accuracy']:10.4f}{m['macro_f1']:10.4f}{m['pos_neg']['accuracy']:9.4f}"
+              f"{m['pos_neg']['n']:6d}   {m['confusion']}{band}")
     names = list(results["accuracy"])
     splits = sorted({s for acc in results["accuracy"].values() for s in acc})
     print("\naccuracy (positive vs negative); one row per test set, one column per model")

@@ -12,7 +12,10 @@ def test_analyze_one_text_with_explanation(client):
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert body["label"] == "positive" and body["probability"] > 0.5
-    assert body["model"] and len(body["neutral_band"]) == 2
+    probs = body["probs"]
+    assert set(probs) == {"positive", "neutral", "negative"} and abs(sum(probs.values()) - 1) < 1e-3
+    assert body["probability"] == probs["positive"] and body["confidence"] == max(probs.values())
+    assert body["model"] and body["neutral_band"] is None  # the three-class model needs no band
     assert body["tokens"] and all({"token", "weight"} <= set(t) for t in body["tokens"])
 
 
@@ -31,6 +34,7 @@ def test_analyze_defined_results_for_odd_texts(client):
     assert r.status_code == 200
     items = r.get_json()["results"]
     assert [i["label"] for i in items[:3]] == ["neutral"] * 3
+    assert [i["probs"] for i in items[:3]] == [None] * 3  # nothing was judged
     assert items[3]["reason"] == "not_chinese"
     assert items[4]["truncated"] is True
 
@@ -61,16 +65,17 @@ def _seed(app):
     with app.extensions["yinqing"]["sessionmaker"]() as s:
         s.add(Song(id=447926067, name="鼓楼"))
         s.flush()
-        rows = [("好听好听，爱了", "positive", 0.97, datetime(2020, 1, 3)),
-                ("温暖的歌，喜欢鼓楼", "positive", 0.91, datetime(2020, 1, 20)),
-                ("难听，垃圾抄袭", "negative", 0.05, datetime(2020, 2, 1)),
-                ("好难过好孤独", "negative", 0.12, datetime(2020, 2, 9)),
-                ("在鼓楼", "neutral", 0.5, datetime(2020, 2, 10)),
-                ("未标注", None, None, None)]
-        for i, (text, label, score, time) in enumerate(rows):
+        # (text, label, (P(positive), P(neutral), P(negative)), time)
+        rows = [("好听好听，爱了", "positive", (0.97, 0.02, 0.01), datetime(2020, 1, 3)),
+                ("温暖的歌，喜欢鼓楼", "positive", (0.91, 0.05, 0.04), datetime(2020, 1, 20)),
+                ("难听，垃圾抄袭", "negative", (0.05, 0.05, 0.9), datetime(2020, 2, 1)),
+                ("好难过好孤独", "negative", (0.02, 0.28, 0.7), datetime(2020, 2, 9)),
+                ("在鼓楼", "neutral", (0.2, 0.6, 0.2), datetime(2020, 2, 10)),
+                ("未标注", None, (None, None, None), None)]
+        for i, (text, label, (pos, neu, neg), time) in enumerate(rows):
             s.add(Comment(dedup_key=f"k{i}", song_id=447926067, content=text, sentiment_label=label,
-                          sentiment_score=score, sentiment_model="m1" if label else None, time=time,
-                          liked_count=10 - i))
+                          sentiment_score=pos, sentiment_neutral=neu, sentiment_negative=neg,
+                          sentiment_model="m1" if label else None, time=time, liked_count=10 - i))
         s.commit()
 
 
@@ -82,11 +87,15 @@ def test_song_sentiment_summary(client, app):
     assert body["labelled"] == 5 and body["unlabelled"] == 1 and body["total_comments"] == 6
     assert body["counts"] == {"positive": 2, "neutral": 1, "negative": 2}
     assert body["shares"]["positive"] == 0.4
+    # mean probability of each label on the comments with that label; and of each class overall
+    assert body["confidence"] == {"positive": 0.94, "neutral": 0.6, "negative": 0.8}
+    assert body["mean_probs"] == {"positive": 0.43, "neutral": 0.2, "negative": 0.37}
     assert [m["month"] for m in body["by_month"]] == ["2020-01", "2020-02"]
     assert body["by_month"][1] == {"month": "2020-02", "total": 3, "positive": 0, "neutral": 1,
                                    "negative": 2, "positive_share": 0.0}
     assert [c["content"] for c in body["most_positive"]] == ["好听好听，爱了"]
     assert [c["content"] for c in body["most_negative"]] == ["难听，垃圾抄袭"]
+    assert body["most_negative"][0]["probs"] == {"positive": 0.05, "neutral": 0.05, "negative": 0.9}
     neg_words = {w["name"] for w in body["words"]["negative"]}
     assert {"难过", "孤独", "垃圾"} & neg_words
     assert body["model_versions"] == ["m1"]

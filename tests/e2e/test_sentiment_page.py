@@ -38,11 +38,12 @@ def _seed_song(live_server) -> None:
             return
         s.add(Song(id=SONG_ID, name="情感测试歌"))
         s.flush()
-        rows = [("好听到哭，爱了爱了", "positive", 0.96), ("温暖治愈，谢谢你的歌", "positive", 0.9),
-                ("难听，抄袭的垃圾", "negative", 0.04)]
-        for i, (text, label, score) in enumerate(rows):
+        rows = [("好听到哭，爱了爱了", "positive", (0.96, 0.03, 0.01)), ("温暖治愈，谢谢你的歌", "positive", (0.9, 0.06, 0.04)),
+                ("难听，抄袭的垃圾", "negative", (0.04, 0.16, 0.8))]
+        for i, (text, label, (pos, neu, neg)) in enumerate(rows):
             s.add(Comment(dedup_key=f"e2e-sent-{i}", song_id=SONG_ID, content=text, sentiment_label=label,
-                          sentiment_score=score, sentiment_model="e2e", time=datetime(2021, 5 + i, 1)))
+                          sentiment_score=pos, sentiment_neutral=neu, sentiment_negative=neg,
+                          sentiment_model="e2e", time=datetime(2021, 5 + i, 1)))
         s.commit()
 
 
@@ -51,11 +52,19 @@ def test_type_a_sentence_and_see_the_result(page: Page, live_server):
     page.goto(f"/sentiment?song={SONG_ID}")
     # the first summary loads jieba in the server: allow for a slow, busy machine
     expect(tid(page, "song-sentiment-summary")).to_contain_text("已分析 3 条", timeout=90_000)
+    confidence = tid(page, "song-sentiment-confidence")
+    expect(confidence.locator('[data-testid="class-prob-positive"]')).to_contain_text("93.0%")  # (0.96 + 0.9) / 2
+    expect(confidence.locator('[data-testid="class-prob-neutral"]')).to_contain_text("–")  # no neutral comment
+    expect(confidence.locator('[data-testid="class-prob-negative"]')).to_contain_text("80.0%")
     tid(page, "sentiment-input").fill("这首歌太好听了，单曲循环一整天，超级喜欢")
     tid(page, "sentiment-submit").click()
     expect(tid(page, "sentiment-result")).to_be_visible(timeout=60_000)
     expect(tid(page, "sentiment-label")).to_have_text("积极")
-    expect(tid(page, "sentiment-probability")).to_have_text(re.compile(r"积极概率 \d+\.\d%"))
+    expect(tid(page, "sentiment-probability")).to_have_text(re.compile(r"置信度 \d+\.\d%"))
+    typed = tid(page, "sentiment-probs")
+    probs = [float(typed.locator(f'[data-testid="class-prob-{label}"]').inner_text().split()[-1].rstrip("%"))
+             for label in ("positive", "neutral", "negative")]
+    assert probs[0] > max(probs[1:]) and abs(sum(probs) - 100) < 0.5
     expect(tid(page, "sentiment-tokens")).to_contain_text("喜欢")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "sentiment-positive.png"), full_page=True)

@@ -100,6 +100,9 @@ def test_analyse_job_labels_pending_comments_and_relabels_for_a_new_model(sessio
     assert {c.sentiment_model for c in rows} == {clf.version}
     assert rows[0].sentiment_label == "positive" and rows[1].sentiment_label == "negative"
     assert rows[2].sentiment_label == "neutral" and rows[2].sentiment_score == 0.5
+    assert rows[2].sentiment_neutral is None  # no text: nothing judged
+    for c in (rows[0], rows[1]):  # the three class probabilities are stored (float32 on MariaDB)
+        assert abs(c.sentiment_score + c.sentiment_neutral + c.sentiment_negative - 1) < 1e-3
     assert service.count_pending(session, clf.version) == 0
     assert jobs.analyse_comments(lambda *_: None, 10)["labelled"] == 0
 
@@ -108,6 +111,32 @@ def test_analyse_job_labels_pending_comments_and_relabels_for_a_new_model(sessio
     session.rollback()  # a new transaction: MySQL would otherwise keep its old snapshot
     session.expire_all()
     assert {c.sentiment_model for c in session.scalars(select(Comment))} == {"linear-next"}
+
+
+def test_comments_of_an_older_model_are_relabelled_with_the_default(session, db_url):
+    """Comments labelled by the binary model of the third run get the three-class default's labels."""
+    jobs.use_database(db_url)
+    texts = ["这首歌太好听了，超级喜欢", "难听死了，垃圾", "请问这首歌的伴奏哪里有？", "在鼓楼"]
+    session.add(Song(id=4243, name="旧标签"))
+    session.flush()
+    for i, text in enumerate(texts):
+        session.add(Comment(dedup_key=f"old:{i}", song_id=4243, content=text, sentiment_label="negative",
+                            sentiment_score=0.3, sentiment_model="linear-2026-11-28-6aadf338"))
+    session.commit()
+    clf = load_classifier()
+    assert service.count_pending(session, clf.version) == len(texts)
+    assert jobs.analyse_comments(lambda *_: None, 3)["labelled"] == len(texts)
+    session.rollback()  # a new transaction: MySQL would otherwise keep its old snapshot
+    session.expire_all()
+    rows = session.scalars(select(Comment).order_by(Comment.id)).all()
+    expected = clf.predict(texts)
+    assert [c.sentiment_model for c in rows] == [clf.version] * len(texts)
+    assert [c.sentiment_label for c in rows] == [r["label"] for r in expected]
+    assert [c.sentiment_label for c in rows[:3]] == ["positive", "negative", "neutral"]
+    for c, r in zip(rows, expected):
+        assert abs(c.sentiment_negative - r["probs"]["negative"]) < 1e-3
+        assert abs(c.sentiment_neutral - r["probs"]["neutral"]) < 1e-3
+    assert service.count_pending(session, clf.version) == 0
 
 
 def test_analyse_command_runs_in_the_foreground(session, db_url, monkeypatch):

@@ -19,6 +19,8 @@ POSITIVE = ["太好听了我超级喜欢", "好听好听单曲循环", "喜欢�
             "这歌真好听爱了", "温暖又好听喜欢", "太棒了循环一百遍", "好喜欢这个声音", "真美真好听"]
 NEGATIVE = ["难听死了垃圾歌", "太难听了不喜欢", "垃圾抄袭恶心", "真难听浪费时间", "恶心的歌难听",
             "好难过好孤独想哭", "烂歌垃圾难听", "讨厌这首歌难听", "心碎了好难过", "垃圾垃圾难听死"]
+NEUTRAL = ["请问这首歌叫什么名字", "求伴奏谁有", "歌手是哪里人", "这是哪一年发行的", "请问原唱是谁",
+           "求歌词翻译", "几点更新下一首", "这是哪部电视剧的插曲"]
 
 
 def _write_csv(path, header, rows):
@@ -38,7 +40,7 @@ def tiny_shared(tmp_path):
     _write_csv(root / "sentiment" / "waimai_10k.csv", ["label", "review"], reviews * 3)
     _write_csv(root / "sentiment" / "online_shopping_10_cats.no_hotel.csv", ["cat", "label", "review"],
                [("书籍", lab, t) for lab, t in reviews] + [("衣服", lab, t + "衣服") for lab, t in reviews])
-    comments = [(i + 1, t) for i, t in enumerate(POSITIVE + NEGATIVE + ["你好吗", "哈哈哈今天开心", "好难过"])]
+    comments = [(i + 1, t) for i, t in enumerate(POSITIVE + NEGATIVE + ["你好吗", "哈哈哈今天开心", "好难过"] + NEUTRAL)]
     with open(root / "netease" / "mirror" / "comments.jsonl", "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps({"songId": 7, "comment": {"commentId": cid, "content": text},
                                  "_source": "x.csv", "_row": cid}, ensure_ascii=False) + "\n" for cid, text in comments)
@@ -46,6 +48,7 @@ def tiny_shared(tmp_path):
     labels = tmp_path / "labels.csv"
     rows = [(f"c:{cid}", "pos" if cid <= 10 else "neg", "test" if cid % 4 == 0 else "train") for cid, _ in comments[:20]]
     rows.append(("c:21", "neu", "test"))
+    rows += [(f"c:{cid}", "neu", "test" if cid % 4 == 0 else "train") for cid, _ in comments[23:]]
     _write_csv(labels, ["source_key", "label", "split"], rows)
     return root, labels
 
@@ -65,7 +68,14 @@ def test_recipe_trains_compares_and_reports(tmp_path):
     for split in ("review_test", "review_holdout_衣服", "music_test", "music_test_3class"):
         assert 0.0 <= metrics[split]["accuracy"] <= 1.0
     assert metrics["music_test"]["n"] == 5
-    assert clf.meta["neutral_band"][0] <= 0.5 <= clf.meta["neutral_band"][1]
+    assert sum(map(sum, metrics["music_test_3class"]["confusion"])) == 5 + 1 + 2  # pos/neg, c:21, neutral
+    assert set(metrics["dev"]) == {"music_3class", "music_macro_f1", "music", "review"}
+    assert clf.cfg.classes == 3 and "neutral_band" not in clf.meta
+    # a binary model (here the characters-only linear one of the third run) gets a neutral band
+    binary, _report = train_and_compare(shared, Recipe(kinds=("linear",), configs={}, pseudo_per_class=2,
+                                                       options={"linear": quick}), labels_path=labels)
+    assert binary.cfg.classes == 1
+    assert binary.meta["neutral_band"][0] <= 0.5 <= binary.meta["neutral_band"][1]
 
 
 def test_train_command_writes_a_loadable_model_and_report(tmp_path, monkeypatch):

@@ -58,10 +58,18 @@ class InfluentialTokenOut(Schema):
     weight = fields.Float(metadata={"description": "> 0 pushed towards positive, < 0 towards negative"})
 
 
+class ClassProbsOut(Schema):
+    positive = fields.Float()
+    neutral = fields.Float()
+    negative = fields.Float()
+
+
 class ResultOut(Schema):
     label = fields.String(metadata={"description": "positive, negative or neutral"})
     probability = fields.Float(metadata={"description": "P(positive)"})
-    confidence = fields.Float()
+    probs = fields.Nested(ClassProbsOut, allow_none=True,
+                          metadata={"description": "P of each class (sums to 1); null when there was no text to judge"})
+    confidence = fields.Float(metadata={"description": "P of the chosen label"})
     neutral = fields.Boolean()
     reason = fields.String(metadata={"description": "no_text or not_chinese when the model did not judge"})
     truncated = fields.Boolean()
@@ -71,7 +79,9 @@ class ResultOut(Schema):
 class AnalyzeOut(ResultOut):
     results = fields.List(fields.Nested(ResultOut), metadata={"description": "one per text, in order (batch)"})
     model = fields.String()
-    neutral_band = fields.List(fields.Float())
+    neutral_band = fields.List(fields.Float(), allow_none=True,
+                               metadata={"description": "binary models only: P(positive) in it is neutral; "
+                                         "null for the three-class model"})
 
 
 def _analyze(texts: list[str], explain: bool) -> list[dict]:
@@ -90,7 +100,7 @@ def _analyze(texts: list[str], explain: bool) -> list[dict]:
 @bp.doc(summary="Sentiment of one text (`text`) or a batch of up to 100 (`texts`)", responses=[422, 429])
 def analyze(body):
     clf = classifier()
-    meta = {"model": clf.version, "neutral_band": list(clf.neutral_band)}
+    meta = {"model": clf.version, "neutral_band": list(clf.neutral_band) if clf.neutral_band else None}
     if "text" in body:
         explain = True if body["explain"] is None else body["explain"]
         return {**_analyze([body["text"]], explain)[0], **meta}

@@ -30,7 +30,10 @@ class Comment(Base):
     ip_location: Mapped[str | None] = mapped_column(String(64))
     is_hot: Mapped[bool] = mapped_column(Boolean, default=False)
     sentiment_label: Mapped[str | None] = mapped_column(String(16))
+    # P(positive), P(neutral), P(negative) of the model named in sentiment_model (NULL: not judged)
     sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_neutral: Mapped[float | None] = mapped_column(Float)
+    sentiment_negative: Mapped[float | None] = mapped_column(Float)
     sentiment_model: Mapped[str | None] = mapped_column(String(64))
     crawled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -18,6 +18,8 @@ from torch import nn
 from yinqing.sentiment.tokenize import hashed_chars, hashed_ngrams, hashed_word_grams
 
 KINDS = ("linear", "cnn", "bigru")
+# Output order of a three-class model.
+CLASSES = ("negative", "neutral", "positive")
 
 
 @dataclass
@@ -34,6 +36,8 @@ class ModelConfig:
     dropout: float = 0.3
     # linear only: add jieba word uni/bigrams (negations joined) to the character n-grams
     word_ngrams: bool = False
+    # linear only: 1 = one logit (P(positive), neutral by a band); 3 = softmax over CLASSES
+    classes: int = 1
 
     def to_dict(self) -> dict:
         """Plain dict for the model file."""
@@ -42,14 +46,14 @@ class ModelConfig:
 
 class LinearNgram(nn.Module):
     """Logistic regression over hashed character n-grams (optionally also jieba word n-grams),
-    counts scaled by 1/sqrt(number of grams)."""
+    counts scaled by 1/sqrt(number of grams); binary (one logit) or multinomial (`cfg.classes`)."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.weights = nn.EmbeddingBag(cfg.ngram_buckets, 1, mode="sum", sparse=True)
+        self.weights = nn.EmbeddingBag(cfg.ngram_buckets, cfg.classes, mode="sum", sparse=True)
         nn.init.zeros_(self.weights.weight)
-        self.bias = nn.Parameter(torch.zeros(1))
+        self.bias = nn.Parameter(torch.zeros(cfg.classes))
 
     def encode(self, texts: list[str]) -> dict:
         """Flattened n-gram ids with offsets and per-gram weights."""
@@ -68,9 +72,9 @@ class LinearNgram(nn.Module):
         }
 
     def forward(self, batch: dict) -> torch.Tensor:
-        """Logit of the positive class for each text."""
-        out = self.weights(batch["ids"], batch["offsets"], per_sample_weights=batch["scale"])
-        return out.squeeze(1) + self.bias
+        """Logit of the positive class for each text (binary), or one row of logits per text."""
+        out = self.weights(batch["ids"], batch["offsets"], per_sample_weights=batch["scale"]) + self.bias
+        return out.squeeze(1) if self.cfg.classes == 1 else out
 
 
 def _char_batch(texts: list[str], cfg: ModelConfig) -> dict:

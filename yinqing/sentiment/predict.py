@@ -2,9 +2,14 @@
 
 The output of `SentimentClassifier.predict` for each text is a dict:
 ``label`` ("positive", "negative" or "neutral"), ``probability`` (of positive),
-``confidence`` (probability of the chosen side), ``neutral`` (True when the probability
-falls inside the neutral band) and, with ``explain=True``, ``tokens``: the words whose
-removal moves the probability most, with the signed change.
+``probs`` (``{positive, neutral, negative}``, summing to 1; None when the text had nothing to
+judge), ``confidence`` (probability of the chosen label), ``neutral`` (label is neutral) and,
+with ``explain=True``, ``tokens``: the words whose removal moves P(positive) most, with the
+signed change.
+
+A three-class model (`ModelConfig.classes == 3`, the default since the fourth run) picks the
+most probable class. A binary model (one logit: older files, the cnn and bigru) calls a
+probability inside its neutral band neutral, and reports P(neutral) = 0.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from yinqing.sentiment.models import ModelConfig, build_model
+from yinqing.sentiment.models import CLASSES, ModelConfig, build_model
 from yinqing.sentiment.tokenize import cjk_share, has_content, normalise, words
 
 FORMAT = "yinqing-sentiment/1"
@@ -38,7 +43,8 @@ class SentimentClassifier:
         self.cfg = cfg
         self.meta = dict(meta or {})
         band = self.meta.get("neutral_band") or DEFAULT_NEUTRAL_BAND
-        self.neutral_band = (float(band[0]), float(band[1]))
+        # A three-class model has no band: it predicts neutral itself.
+        self.neutral_band = None if cfg.classes == 3 else (float(band[0]), float(band[1]))
 
     @property
     def version(self) -> str:
@@ -47,45 +53,67 @@ class SentimentClassifier:
 
     # -- scoring ---------------------------------------------------------------------------
     @torch.inference_mode()
-    def probabilities(self, texts: list[str], batch_size: int = 512) -> list[float]:
-        """P(positive) for each already normalised, non-empty text."""
+    def class_probabilities(self, texts: list[str], batch_size: int = 512) -> list[dict[str, float]]:
+        """{negative, neutral, positive} probabilities of each already normalised, non-empty text."""
         # Sorting by length keeps padding (and so wasted work) small for the char models.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        result = [0.5] * len(texts)
+        result: list[dict[str, float]] = [{}] * len(texts)
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            batch = self.module.encode([texts[i] for i in idx])
-            for i, p in zip(idx, torch.sigmoid(self.module(batch)).tolist()):
-                result[i] = p
+            logits = self.module(self.module.encode([texts[i] for i in idx]))
+            if self.cfg.classes == 3:
+                rows = torch.softmax(logits, dim=1).tolist()
+            else:
+                rows = [[1 - p, 0.0, p] for p in torch.sigmoid(logits).tolist()]
+            for i, row in zip(idx, rows):
+                result[i] = dict(zip(CLASSES, row))
         return result
+
+    def probabilities(self, texts: list[str], batch_size: int = 512) -> list[float]:
+        """P(positive) for each already normalised, non-empty text."""
+        return [p["positive"] for p in self.class_probabilities(texts, batch_size)]
 
     def predict(self, texts: list[str], explain: bool = False, top_k: int = 6) -> list[dict]:
         """Classify each text; texts without letters or Chinese get a neutral 0.5 result."""
         clean = [normalise(t) for t in texts]
         scorable = [i for i, t in enumerate(clean) if has_content(t)]
-        probs = self.probabilities([clean[i] for i in scorable])
-        results = [self._result(0.5, reason="no_text") for _ in clean]
+        probs = self.class_probabilities([clean[i] for i in scorable])
+        results = [self._result(None, reason="no_text") for _ in clean]
         for i, p in zip(scorable, probs):
             reason = None if cjk_share(clean[i]) >= 0.2 else "not_chinese"
             results[i] = self._result(p, reason=reason)
             if explain:
-                results[i]["tokens"] = self.influential_tokens(clean[i], p, top_k)
+                results[i]["tokens"] = self.influential_tokens(clean[i], p["positive"], top_k)
         return results
 
-    def _result(self, prob: float, reason: str | None = None) -> dict:
+    def label_of(self, probs: dict[str, float]) -> str:
+        """The most probable class (three-class model) or the side outside the band (binary)."""
+        if self.neutral_band is None:
+            return max(CLASSES, key=probs.__getitem__)
         low, high = self.neutral_band
-        neutral = reason is not None or low <= prob <= high
-        label = "neutral" if neutral else ("positive" if prob > 0.5 else "negative")
+        p = probs["positive"]
+        return "neutral" if low <= p <= high else ("positive" if p > 0.5 else "negative")
+
+    def _result(self, probs: dict[str, float] | None, reason: str | None = None) -> dict:
+        if probs is None:  # nothing to judge
+            return {"label": "neutral", "probability": 0.5, "probs": None, "confidence": 0.0,
+                    "neutral": True, "reason": reason}
+        label = "neutral" if reason else self.label_of(probs)
+        if self.neutral_band is None:
+            confidence = probs[label]
+        else:  # a binary model is as sure of a neutral label as of the likelier side
+            confidence = max(probs["positive"], probs["negative"])
         out = {
             "label": label,
-            "probability": round(prob, 4),
-            "confidence": round(max(prob, 1 - prob), 4),
-            "neutral": neutral,
+            "probability": round(probs["positive"], 4),
+            "probs": {c: round(probs[c], 4) for c in ("positive", "neutral", "negative")},
+            "confidence": round(confidence, 4),
+            "neutral": label == "neutral",
         }
         if reason:
             # Outside Chinese the model is guessing: report neutral, low confidence.
             out["reason"] = reason
-            out["confidence"] = 0.0 if reason == "no_text" else round(min(out["confidence"], 0.5), 4)
+            out["confidence"] = round(min(out["confidence"], 0.5), 4)
         return out
 
     def influential_tokens(self, text: str, prob: float, top_k: int = 6) -> list[dict]:

@@ -163,3 +163,68 @@ def classification_metrics(pred: Sequence, true: Sequence, classes: Sequence) ->
         "classes": list(classes),
         "confusion": matrix,
     }
+
+
+def ngram_matrix(module: nn.Module, texts: Sequence[str]):
+    """The linear model's input as a sparse matrix (texts x buckets): the scaled gram counts."""
+    from scipy.sparse import csr_matrix
+
+    batch = module.encode(list(texts))
+    indptr = np.append(batch["offsets"].numpy(), len(batch["ids"]))
+    matrix = csr_matrix((batch["scale"].numpy().astype(np.float64), batch["ids"].numpy(), indptr),
+                        shape=(len(texts), module.cfg.ngram_buckets))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def solve_softmax(x, labels: np.ndarray, weights: np.ndarray, classes: int, l2: float,
+                  max_iter: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression on a sparse matrix by full-batch L-BFGS.
+
+    Minimises the weighted mean cross-entropy + l2/2 * |W|^2 (the bias is not penalised).
+    Deterministic; only the columns that occur are optimised (the others stay 0).
+    Returns (W: columns x classes, bias).
+    """
+    from scipy.optimize import minimize
+    from scipy.sparse import csr_matrix
+
+    used, cols = np.unique(x.indices, return_inverse=True)
+    x = csr_matrix((x.data, cols, x.indptr), shape=(x.shape[0], len(used)))
+    x_t = x.T.tocsr()
+    k = classes
+    y = np.zeros((x.shape[0], k))
+    y[np.arange(x.shape[0]), labels] = 1.0
+    w = np.asarray(weights, dtype=np.float64) / np.sum(weights)
+
+    def loss_and_grad(theta: np.ndarray):
+        weight, bias = theta[:-k].reshape(-1, k), theta[-k:]
+        z = x @ weight + bias
+        z -= z.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        loss = -(w * (y * log_p).sum(axis=1)).sum() + 0.5 * l2 * (weight ** 2).sum()
+        g = (np.exp(log_p) - y) * w[:, None]
+        return loss, np.concatenate([(x_t @ g + l2 * weight).ravel(), g.sum(axis=0)])
+
+    theta = minimize(loss_and_grad, np.zeros(len(used) * k + k), jac=True, method="L-BFGS-B",
+                     options={"maxiter": max_iter, "gtol": 1e-7}).x
+    full = np.zeros((int(used.max()) + 1 if len(used) else 0, k))
+    full[used] = theta[:-k].reshape(-1, k)
+    return full, theta[-k:]
+
+
+def fit_multinomial(cfg: ModelConfig, texts: Sequence[str], labels: Sequence[int],
+                    weights: Sequence[float] | None = None, l2: float = 1e-5, max_iter: int = 500,
+                    max_chars: int = 160) -> SentimentClassifier:
+    """A linear model of `cfg.classes` classes (labels 0..classes-1) fitted by `solve_softmax`."""
+    rows = _prepare(texts, labels, weights, max_chars)
+    if not rows:
+        raise ValueError("no usable training texts")
+    module = build_model(cfg)
+    x = ngram_matrix(module, [r[0] for r in rows])
+    weight, bias = solve_softmax(x, np.array([int(r[1]) for r in rows]), np.array([r[2] for r in rows]),
+                                 cfg.classes, l2, max_iter)
+    with torch.no_grad():
+        module.weights.weight[: len(weight)] = torch.from_numpy(weight).float()
+        module.bias.copy_(torch.from_numpy(bias).float())
+    module.eval()
+    return SentimentClassifier(module, cfg, {})

@@ -37,8 +37,11 @@ def label_comment_batch(session: Session, classifier, limit: int = 1000) -> int:
     if not rows:
         return 0
     for comment, result in zip(rows, classifier.predict([c.content or "" for c in rows])):
+        probs = result.get("probs") or {}
         comment.sentiment_label = result["label"]
         comment.sentiment_score = result["probability"]
+        comment.sentiment_neutral = probs.get("neutral")
+        comment.sentiment_negative = probs.get("negative")
         comment.sentiment_model = version
     session.flush()
     return len(rows)
@@ -53,11 +56,21 @@ def _comment_json(c: Comment) -> dict:
         "time": c.time.isoformat() if c.time else None,
         "label": c.sentiment_label,
         "probability": c.sentiment_score,
+        "probs": _probs(c.sentiment_score, c.sentiment_neutral, c.sentiment_negative),
     }
 
 
+def _probs(positive: float | None, neutral: float | None, negative: float | None) -> dict | None:
+    """The three class probabilities, or None where the model gave none (older model, no text)."""
+    if positive is None or neutral is None or negative is None:
+        return None
+    return {"positive": round(positive, 4), "neutral": round(neutral, 4), "negative": round(negative, 4)}
+
+
 def _extremes(session: Session, song_id: int, label: str, top: int) -> list[dict]:
-    order = Comment.sentiment_score.desc() if label == "positive" else Comment.sentiment_score.asc()
+    # Comments labelled by a binary model have no P(negative): 1 - P(positive) stands in.
+    p_negative = func.coalesce(Comment.sentiment_negative, 1 - Comment.sentiment_score)
+    order = Comment.sentiment_score.desc() if label == "positive" else p_negative.desc()
     rows = session.scalars(
         select(Comment).where(Comment.song_id == song_id, Comment.sentiment_label == label)
         .order_by(order, Comment.liked_count.desc(), Comment.id).limit(top)
@@ -91,9 +104,33 @@ def _by_month(session: Session, song_id: int) -> list[dict]:
     return out
 
 
+def _confidence(session: Session, song_id: int) -> tuple[dict, dict]:
+    """Per label: the mean probability the model gave that label on the comments it labelled so;
+    and the mean of each class probability over all judged comments of the song."""
+    rows = session.execute(
+        select(Comment.sentiment_label, func.count(), func.avg(Comment.sentiment_score),
+               func.avg(Comment.sentiment_neutral), func.avg(Comment.sentiment_negative))
+        .where(Comment.song_id == song_id, Comment.sentiment_negative.is_not(None),
+               Comment.sentiment_neutral.is_not(None), Comment.sentiment_score.is_not(None))
+        .group_by(Comment.sentiment_label)
+    ).all()
+    confidence = {lab: None for lab in LABELS}
+    sums, total = dict.fromkeys(LABELS, 0.0), 0
+    for label, count, *means in rows:
+        by_class = dict(zip(("positive", "neutral", "negative"), (float(m) for m in means)))
+        if label in confidence:
+            confidence[label] = round(by_class[label], 4)
+        total += count
+        for lab in LABELS:
+            sums[lab] += by_class[lab] * count
+    mean = {lab: round(sums[lab] / total, 4) if total else None for lab in LABELS}
+    return confidence, mean
+
+
 def song_sentiment_summary(session: Session, song_id: int, shared_stopwords_dir: str | None = None,
                            top: int = 5, words: int = 60) -> dict:
-    """Shares of positive/neutral/negative comments, monthly counts, extremes and word clouds."""
+    """Shares of positive/neutral/negative comments, per-label mean confidence, monthly counts,
+    extremes and word clouds."""
     song = session.get(Song, song_id)
     if song is None:
         raise NotFound("歌曲不存在 / song not found")
@@ -108,6 +145,7 @@ def song_sentiment_summary(session: Session, song_id: int, shared_stopwords_dir:
         .distinct()
     ).all()
     stopwords = load_stopwords(shared_stopwords_dir)
+    confidence, mean_probs = _confidence(session, song_id)
     return {
         "song_id": song_id,
         "song_name": song.name,
@@ -116,6 +154,8 @@ def song_sentiment_summary(session: Session, song_id: int, shared_stopwords_dir:
         "unlabelled": total - labelled,
         "counts": {lab: counts.get(lab, 0) for lab in LABELS},
         "shares": {lab: round(counts.get(lab, 0) / labelled, 4) if labelled else 0.0 for lab in LABELS},
+        "confidence": confidence,
+        "mean_probs": mean_probs,
         "by_month": _by_month(session, song_id),
         "most_positive": _extremes(session, song_id, "positive", top),
         "most_negative": _extremes(session, song_id, "negative", top),

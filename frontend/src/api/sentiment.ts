@@ -9,10 +9,15 @@ export interface InfluentialToken {
   weight: number
 }
 
+export type ClassProbs = Record<SentimentLabel, number>
+
 export interface SentimentResult {
   label: SentimentLabel
   /** P(positive). */
   probability: number
+  /** P of each class (sums to 1); null when there was no text to judge. */
+  probs: ClassProbs | null
+  /** P of the chosen label. */
   confidence: number
   neutral: boolean
   reason?: 'no_text' | 'not_chinese'
@@ -22,13 +27,14 @@ export interface SentimentResult {
 
 export interface AnalyzeOne extends SentimentResult {
   model: string
-  neutral_band: [number, number]
+  /** Binary models only; null for the three-class model. */
+  neutral_band: [number, number] | null
 }
 
 export interface AnalyzeMany {
   results: SentimentResult[]
   model: string
-  neutral_band: [number, number]
+  neutral_band: [number, number] | null
 }
 
 export interface SentimentComment {
@@ -39,6 +45,7 @@ export interface SentimentComment {
   time: string | null
   label: SentimentLabel
   probability: number
+  probs: ClassProbs | null
 }
 
 export interface MonthCount {
@@ -58,6 +65,10 @@ export interface SongSentiment {
   unlabelled: number
   counts: Record<SentimentLabel, number>
   shares: Record<SentimentLabel, number>
+  /** Per label: the mean probability the model gave it on the comments it labelled so (null: none). */
+  confidence: Record<SentimentLabel, number | null>
+  /** Mean of each class probability over all judged comments. */
+  mean_probs: Record<SentimentLabel, number | null>
   by_month: MonthCount[]
   most_positive: SentimentComment[]
   most_negative: SentimentComment[]
