@@ -70,8 +70,10 @@ def evaluate_app_models(session: Session, progress: Progress | None = None, max_
         "n_catalogue": test.train.n_items, "n_test_cases": len(test.targets), "n_scored_cases": len(cases.targets),
         "split": f"time: the latest {TEST_FRACTION:.0%} of events are the test", "rows": rows,
     }
+    # The last progress report comes before the write: on SQLite the job's progress row is written
+    # through another connection, which would wait for this transaction's lock.
+    progress(0.99, "保存评估结果 / storing the evaluation")
     store_payload(session, EVALUATION_KEY, payload)
-    progress(1.0, "评估完成 / evaluation stored")
     return payload
 
 

@@ -59,7 +59,7 @@ FILL_POOL = 40        # popular songs added behind them, so a row can be filled 
 # and its users' likes; see README, "Recommender evaluation"): side information of each song
 # (artist, album) and the sequential-rules prior.
 GRU_PARAMS = {"loss": "ce", "hidden": 200, "n_sample": 128, "dropout_hidden": 0.3, "epochs": 10, "history": 20,
-              "train_on": "sessions", "repeat": 0.0, "features": ["artist", "album"], "rules": 0.5}
+              "train_on": "sessions", "repeat": 0.0, "features": ["artist", "album"], "rules": 0.95}
 ITEMCF_PARAMS = {"k": 100, "shrink": 20.0, "n_last": 10, "decay": 0.7}
 USERCF_PARAMS = {"k": 50, "shrink": 10.0, "n_last": HISTORY, "decay": 0.95}
 
