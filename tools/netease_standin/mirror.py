@@ -40,6 +40,7 @@ class Mirror:
     seeds: dict[str, list[int]] = field(default_factory=lambda: {"playlists": [], "toplists": []})
     album_songs: dict[int, list[int]] = field(default_factory=dict)
     artist_songs: dict[int, list[int]] = field(default_factory=dict)
+    _listings: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: str | Path) -> Mirror:
@@ -94,6 +95,21 @@ class Mirror:
 
     def _track_no(self, song_id: int) -> tuple[int, int]:
         return (self.songs[song_id].get("no") or 0, song_id)
+
+    def listing(self, category: str, order: str) -> list[dict]:
+        """Playlists with a known track list (charts left out) in a tag, `hot` (play count, then
+        subscriptions) or `new` (creation time) first; cached per (category, order)."""
+        key = (category, order)
+        if key not in self._listings:
+            charts = {c.get("id") for c in self.toplists.get("list") or []}
+            pool = [p for p in self.playlists.values() if "trackIds" in p and p["id"] not in charts
+                    and (category == "全部" or category in (p.get("tags") or []))]
+            if order == "new":
+                pool.sort(key=lambda p: (-(p.get("createTime") or 0), p["id"]))
+            else:
+                pool.sort(key=lambda p: (-(p.get("playCount") or 0), -(p.get("subscribedCount") or 0), p["id"]))
+            self._listings[key] = pool
+        return self._listings[key]
 
     def song(self, song_id: int) -> dict | None:
         """The song object as the API serves it, or None when unknown."""

@@ -12,7 +12,7 @@ import click
 
 from yinqing.config import Settings
 from yinqing.crawler.run import mirror_dir, standin_process
-from yinqing.crawler.settings import CrawlRequestError, CrawlSpec
+from yinqing.crawler.settings import PLAYLIST_ORDERS, CrawlRequestError, CrawlSpec
 
 FIRST_START_PLAYLISTS = 0
 FIRST_START_COMMENT_PAGES = 10
@@ -105,6 +105,17 @@ def crawl_toplists(ids: tuple[int, ...], **opts) -> None:
 def crawl_playlist(ids: tuple[int, ...], **opts) -> None:
     """Playlists by id, with every track."""
     _run("playlist", opts, ids=list(ids))
+
+
+@crawl.command("playlists")
+@click.option("--category", default="全部", show_default=True, help="the listing's category (华语, 流行, 欧美, …)")
+@click.option("--order", type=click.Choice(PLAYLIST_ORDERS), default="hot", show_default=True,
+              help="hot: most played first; new: newest first")
+@click.option("--limit", type=int, default=100, show_default=True, help="playlists to crawl")
+@_options
+def crawl_playlists(category: str, order: str, limit: int, **opts) -> None:
+    """Public playlists as the site lists them (by category, hot or new), with every track."""
+    _run("playlists", opts, category=category, order=order, listing_limit=limit)
 
 
 @crawl.command("artist")

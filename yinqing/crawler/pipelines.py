@@ -129,9 +129,11 @@ class ProgressExtension:
             self.callback(snap)
         if self.job_factory:
             message = f"已请求 {snap['requests']}/{snap['scheduled']}，已抓取 {snap['items']} 条"
+            low, high = self.spec.progress_span
             try:
                 with session_scope(self.job_factory) as session:
-                    job_records.mark_progress(job_records.get_job(session, self.spec.job_id), snap["progress"], message)
+                    job_records.mark_progress(job_records.get_job(session, self.spec.job_id),
+                                              low + (high - low) * snap["progress"], message)
             except Exception:
                 logger.exception("could not record job progress")
 
