@@ -128,7 +128,8 @@ class ProgressExtension:
         if self.callback:
             self.callback(snap)
         if self.job_factory:
-            message = f"已请求 {snap['requests']}/{snap['scheduled']}，已抓取 {snap['items']} 条"
+            counts = f"{snap['requests']}/{snap['scheduled']}"
+            message = f"已请求 {counts}，已抓取 {snap['items']} 条 / {counts} requests, {snap['items']} items"
             low, high = self.spec.progress_span
             try:
                 with session_scope(self.job_factory) as session:
