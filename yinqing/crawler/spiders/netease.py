@@ -14,7 +14,7 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from yinqing.crawler import parsers as P
-from yinqing.crawler.items import AlbumItem, CrawlMarkItem, ItemBatch, SongItem
+from yinqing.crawler.items import AlbumItem, ArtistItem, CrawlMarkItem, ItemBatch, SongItem
 from yinqing.crawler.settings import DEFAULT_TOPLISTS, CrawlSpec
 from yinqing.crawler.state import CrawlState
 
@@ -265,22 +265,26 @@ class NeteaseSpider(scrapy.Spider):
 
     @guarded
     def parse_artist(self, response, body):
-        """An artist and its hot songs (followed only when the artist is what was asked for)."""
+        """An artist, with its hot songs when the artist is what was asked for (an artist met
+        through a song adds only itself: its other songs are outside the crawl)."""
         artist, items = P.parse_artist_detail(body, self.problems)
         yield artist
-        yield from items
         if response.meta.get("follow"):
+            yield from items
             yield from self.follow_songs([i for i in items if isinstance(i, SongItem)])
         yield self.mark(response.meta["unit"])
 
     @guarded
     def parse_album(self, response, body):
-        """An album, its artists and songs (followed only when the album is what was asked for)."""
+        """An album and its artists, with its songs when the album is what was asked for (an album
+        met through a song adds only itself and its artists)."""
         album, items = P.parse_album_detail(body, self.problems)
         yield album
-        yield from items
         if response.meta.get("follow"):
+            yield from items
             yield from self.follow_songs([i for i in items if isinstance(i, SongItem)])
+        else:
+            yield from (i for i in items if isinstance(i, ArtistItem))
         yield self.mark(response.meta["unit"])
 
     @guarded
