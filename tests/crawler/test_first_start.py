@@ -118,3 +118,17 @@ def test_first_start_progress_is_public_and_keeps_errors_private(client, session
     session.commit()
     state = client.get("/api/first-start").get_json()
     assert state["active"] is False and state["status"] == "failed" and "secret" not in json.dumps(state)
+
+
+def test_without_a_mirror_the_rest_is_the_sites_hot_playlists_at_the_polite_rate(tmp_path, monkeypatch):
+    from yinqing.config import Settings
+    from yinqing.crawler.commands import FIRST_START_HOT_PLAYLISTS, first_start_specs
+
+    monkeypatch.delenv("CRAWL_TOPLISTS", raising=False)
+    settings = Settings(instance_dir=tmp_path)
+    first, rest = first_start_specs(settings, None, 0)
+    assert first.mode == "toplists" and first.ids == [] and first.source == "site"  # the four default charts
+    assert (rest.mode, rest.category, rest.order, rest.listing_limit) == ("playlists", "全部", "hot",
+                                                                          FIRST_START_HOT_PLAYLISTS)
+    assert rest.rate == first.rate == settings.crawl_rate > 0 and rest.base_url == settings.netease_base_url
+    assert rest.extras_for is None  # every song's lyric and comments, as the site has them

@@ -216,7 +216,7 @@ def crawl_mirror(playlists: int, comment_pages: int | None) -> None:
 @crawl.command("mirror-all")
 @click.option("--comment-pages", type=int, default=None)
 def crawl_mirror_all(comment_pages: int | None) -> None:
-    """Crawl every seed playlist of the mirror (takes a while)."""
+    """Crawl every seed playlist of the mirror, with the lyrics and comments it holds."""
     settings = Settings.from_env()
     folder = mirror_dir(settings)
     if folder is None:
