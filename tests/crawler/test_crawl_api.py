@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from tests.crawler.crawler_helpers import count
 from yinqing import jobs
-from yinqing.models import PlaylistTrack, Song, User
+from yinqing.models import Playlist, PlaylistTrack, Song, User
 from yinqing.services import jobs as job_records
 
 
@@ -102,6 +102,7 @@ def test_an_admin_starts_a_listing_crawl(client, admin_headers, app, settings, d
     job = client.get(f"/api/admin/crawls/{r.get_json()['id']}", headers=admin_headers).get_json()
     assert job["status"] == "done", job
     assert job["params"]["category"] == "华语" and job["params"]["listing_limit"] == 5
-    assert job["result"]["written"]["playlist"] == 1 and standin.hits["/api/playlist/list"] == 1
+    assert job["result"]["finish_reason"] == "finished" and standin.hits["/api/playlist/list"] == 1
     with app.extensions["yinqing"]["sessionmaker"]() as s:
+        assert count(s, Playlist) == 1  # the one 华语 playlist of the mirror, with every track
         assert count(s, PlaylistTrack, PlaylistTrack.playlist_id == 605415618) == 98
