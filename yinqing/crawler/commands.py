@@ -296,8 +296,9 @@ def first_start_specs(settings: Settings, folder: Path | None, playlists: int) -
         pages = None if os.environ.get("CRAWL_COMMENT_PAGES") else FIRST_START_COMMENT_PAGES
         rest_pages = None if os.environ.get("CRAWL_COMMENT_PAGES") else FIRST_START_REST_COMMENT_PAGES
         # The slice leaves artist and album detail to the background crawl: it is half its requests.
-        return (mirror_spec(settings, folder, playlists, pages, follow=False),
-                mirror_spec(settings, folder, -1, rest_pages))
+        rest = mirror_spec(settings, folder, -1, rest_pages)
+        rest.stop_at_stored_comments = False  # page on past the slice's comments, to what the mirror holds
+        return mirror_spec(settings, folder, playlists, pages, follow=False), rest
     charts = [int(x) for x in os.environ.get("CRAWL_TOPLISTS", "").replace(",", " ").split() if x.isdigit()]
     first = CrawlSpec.from_settings(settings, "toplists", ids=charts).validate()
     rest = CrawlSpec.from_settings(settings, "playlists", category="全部", order="hot",

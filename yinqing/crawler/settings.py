@@ -53,6 +53,9 @@ class CrawlSpec:
     # Songs whose lyric and comments are fetched; None = every crawled song. A mirror crawl names
     # the songs the mirror holds them for, instead of asking for tens of thousands of empty pages.
     extras_for: list[int] | None = None
+    # Stop a song's comment paging at comments stored before (incremental); False: page on to
+    # `comment_pages` (the first start's background crawl goes deeper than its slice did).
+    stop_at_stored_comments: bool = True
     follow_artists: bool = True
     follow_albums: bool = True
     base_url: str = "https://music.163.com"
@@ -123,7 +126,8 @@ class CrawlSpec:
                            "mirror" if self.source == "mirror" else self.base_url]
                           # Appended only when set, so the keys of older kinds of crawl stay the same.
                           + ([self.category, self.order, self.listing_limit] if self.mode == "playlists" else [])
-                          + ([sorted(self.extras_for)] if self.extras_for is not None else []))
+                          + ([sorted(self.extras_for)] if self.extras_for is not None else [])
+                          + ([] if self.stop_at_stored_comments else ["past stored comments"]))
         return f"{self.mode}:{hashlib.sha1(what.encode()).hexdigest()[:24]}"
 
     def to_json(self) -> str:

@@ -101,7 +101,8 @@ class NeteaseSpider(scrapy.Spider):
         """Lyrics, comments, artists and albums of songs in the crawl's scope."""
         spec = self.spec
         wanted = [s for s in songs if self.extras is None or s.id in self.extras]
-        since = self.state.newest_comment_ms([s.id for s in wanted]) if spec.comment_pages and wanted else {}
+        incremental = spec.comment_pages and wanted and spec.stop_at_stored_comments
+        since = self.state.newest_comment_ms([s.id for s in wanted]) if incremental else {}
         for song in wanted:
             if self.once(f"lyric:{song.id}"):
                 yield self.api("/api/song/lyric", {"id": song.id, "lv": -1, "kv": -1, "tv": -1}, self.parse_lyric,
