@@ -2,21 +2,27 @@
 
 Starts the NetEase stand-in over ../shared/data/netease/mirror in this process (it records every
 request), runs a real crawl in a subprocess (Scrapy, the item pipeline, batched upserts into a
-fresh database) seeded like `yinqing crawl mirror-all`, then replays exactly the URLs the crawl
-fetched with a bare HTTP client (requests, as many threads as the crawler's concurrency, also in
-a subprocess) against the same stand-in. Reports items/s and requests/s, the ratio to the bare
-client's requests/s, and how the crawl's time splits between fetching, parsing and writing.
+fresh database) seeded like `yinqing crawl mirror-all` (lyrics and comments of the songs the
+mirror holds them for), then replays exactly the URLs the crawl fetched with a bare HTTP client
+(requests, as many threads as the crawler's concurrency, also in a subprocess) against the same
+stand-in. Reports items/s and requests/s, the ratio to the bare client's requests/s, the CPU
+seconds each spent per request (robust to other load on the machine), and how the crawl's time
+splits between fetching, parsing and writing.
 
-    .venv/bin/python bench/crawl.py [--playlists N] [--comment-pages 2] [--database-url URL]
+    .venv/bin/python bench/crawl.py [--playlists N] [--comment-pages 2] [--every-song] [--database-url URL]
 
---playlists -1 (the default) crawls every seed playlist of the mirror (long); give a number for
-a quicker run. Machine: 2-core CPU, 24 GiB (no GPU).
+--playlists -1 (the default) crawls every seed playlist of the mirror; give a number for a
+quicker run. --every-song asks for every song's lyric and comments (the request mix before the
+mirror crawls named their songs: tens of thousands of small, mostly empty answers).
+Machine: 2-core CPU, 24 GiB (no GPU).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -64,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--playlists", type=int, default=-1)
     parser.add_argument("--comment-pages", type=int, default=2)
+    parser.add_argument("--every-song", action="store_true", help="fetch every song's lyric and comments")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     settings = Settings()
@@ -72,28 +79,48 @@ def main() -> None:
     upgrade(url)
 
     started = time.perf_counter()
-    mirror = Mirror.load(settings.shared_data_dir / "netease" / "mirror")
+    folder = settings.shared_data_dir / "netease" / "mirror"
+    mirror = Mirror.load(folder)
     print(f"mirror loaded in {time.perf_counter() - started:.1f}s: {mirror.counts()}")
     server = StandinServer(mirror).start()
     server.app.config["RECORD"] = recorded = []
     ids = seeds(mirror, args.playlists)
     spec = CrawlSpec(mode="toplists", ids=ids, base_url=server.url, rate=0.0, database_url=url,
-                     comment_pages=args.comment_pages, source="mirror", timeout=60.0).validate()
+                     comment_pages=args.comment_pages, source="mirror", timeout=60.0,
+                     **({} if args.every_song else {"extras_for": extra_songs(folder)})).validate()
     print(f"crawling {len(ids)} playlists and charts into {url.split('?')[0]} ...", flush=True)
+    cpu_before = _children_cpu()
     code, summary = run_in_subprocess(spec, env={"YINQING_INSTANCE_DIR": str(tmp / "instance")})
+    crawl_cpu = _children_cpu() - cpu_before
     if code != 0:
         raise SystemExit(f"the crawl did not finish: {summary}")
     server.app.config["RECORD"] = None  # the baseline's own requests are not part of the crawl
     urls_file = tmp / "urls.txt"
     urls_file.write_text("".join(path + "\n" for path in recorded), encoding="utf-8")
+    cpu_before = _children_cpu()
     baseline = subprocess.run([sys.executable, "-c", BARE_CLIENT, server.url, str(urls_file), str(CONCURRENCY)],
                               capture_output=True, text=True, check=True)
+    bare_cpu = _children_cpu() - cpu_before
     bare_seconds = float(baseline.stdout.split()[0])
     server.stop()
-    report(summary, len(recorded), bare_seconds)
+    report(summary, len(recorded), bare_seconds, (crawl_cpu, bare_cpu))
 
 
-def report(summary: dict, requests_made: int, bare_seconds: float) -> None:
+def extra_songs(folder: Path) -> list[int]:
+    """The songs the mirror holds lyrics or comments for (imported here: --every-song also runs
+    this benchmark on code from before the crawl could name them)."""
+    from yinqing.crawler.commands import mirror_extra_songs
+
+    return sorted(mirror_extra_songs(folder))
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def report(summary: dict, requests_made: int, bare_seconds: float, cpu: tuple[float, float]) -> None:
     """Print speeds as ratios against the bare client measured in this run."""
     seconds = summary["seconds"]
     items = sum(v for k, v in summary["written"].items() if k != "mark")
@@ -108,6 +135,10 @@ def report(summary: dict, requests_made: int, bare_seconds: float) -> None:
     print(f"crawler:     {seconds:8.1f} s  {crawl_rps:8.1f} req/s  {items / seconds:8.1f} items/s")
     print(f"bare client: {bare_seconds:8.1f} s  {bare_rps:8.1f} req/s  (baseline: same URLs, {CONCURRENCY} threads)")
     print(f"crawler / bare client: {crawl_rps / bare_rps:.2f}x the baseline's request rate")
+    per = [1000 * c / max(requests_made, 1) for c in cpu]
+    print(f"CPU per request (the process alone, whatever else runs): crawler {per[0]:.2f} ms "
+          f"(including its start, {cpu[0]:.1f} s in all), bare client {per[1]:.2f} ms; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"time split: fetching {fetch:.1f} s ({fetch / seconds:.0%}), parsing {parse:.1f} s "
           f"({parse / seconds:.0%}), writing {write:.1f} s ({write / seconds:.0%}); "
           f"mean download latency {latency * 1000:.1f} ms")

@@ -31,13 +31,14 @@ def serve(host: str, port: int, threads: int, worker: bool) -> None:
     from waitress import serve as waitress_serve
 
     from yinqing.api import create_app
+    from yinqing.crawler.run import die_with_parent
 
     app = create_app()
     child = None
     if worker:
         # preexec_fn is unsafe with threads; none has started yet.
         child = subprocess.Popen([sys.executable, "-m", "yinqing.cli", "worker"],
-                                 preexec_fn=_die_with_parent)  # noqa: PLW1509
+                                 preexec_fn=die_with_parent)  # noqa: PLW1509
     # A plain SIGTERM would end the process without running `finally`, orphaning the worker.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"音情 Yinqing serving on http://{host}:{port}  (API docs: /api/docs)")
@@ -46,16 +47,6 @@ def serve(host: str, port: int, threads: int, worker: bool) -> None:
     finally:
         if child is not None:
             _stop(child)
-
-
-def _die_with_parent() -> None:
-    """In the worker child (Linux): get SIGTERM when the server dies, even by SIGKILL."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except OSError:
-        pass  # not Linux: the `finally` in serve still stops the worker on a normal exit
 
 
 def _stop(child) -> None:
@@ -109,8 +100,12 @@ def bootstrap(ctx: click.Context) -> None:
     precompute the dashboard, train the recommenders when no current model exists.
 
     Every step is a no-op when its work is already done, so a second start is quick. A failing
-    step is reported and the next one still runs: the app is served either way.
+    step is reported and the next one still runs: the app is served either way. On a fresh
+    database the crawl takes a first slice and queues the rest as a background job, which the
+    worker of `yinqing serve` runs (the home page shows its progress).
     """
+    import time
+
     from yinqing.migrate import upgrade
 
     upgrade(Settings.from_env().database_url)
@@ -118,6 +113,7 @@ def bootstrap(ctx: click.Context) -> None:
         group = main.get_command(ctx, group_name)
         command = group.get_command(ctx, command_name)
         click.secho(f"== yinqing {group_name} {command_name}", bold=True)
+        started = time.monotonic()
         try:
             ctx.invoke(command, **params)
         except SystemExit as exc:
@@ -125,6 +121,7 @@ def bootstrap(ctx: click.Context) -> None:
                 click.secho(f"step '{group_name} {command_name}' stopped (exit {exc.code})", fg="yellow")
         except Exception as exc:  # noqa: BLE001 - report, keep starting: a later step or a retry can still work
             click.secho(f"step '{group_name} {command_name}' failed: {exc}", fg="yellow")
+        click.echo(f"step '{group_name} {command_name}' took {time.monotonic() - started:.1f} s")
 
 
 @main.group()

@@ -162,6 +162,92 @@ def refresh_dashboard() -> dict:
 
 
 
+# ---------------------------------------------------------------- first start (the rest, after the slice)
+
+# Shares of the first-start job's progress bar: crawl, analyse, stats, train.
+FIRST_START_SPANS = {"crawl": (0.0, 0.7), "analyse": (0.7, 0.8), "stats": (0.8, 0.85), "train": (0.85, 1.0)}
+FIRST_START_STEPS = {"crawl": "抓取全部歌单 / crawling every playlist", "analyse": "评论情感标注 / labelling comments",
+                     "stats": "刷新数据大屏 / refreshing the dashboard", "train": "训练推荐模型 / training recommenders"}
+
+
+def _span(progress: Progress, step: str) -> Progress:
+    """A progress callback for one step, filling that step's share of the job's bar; the message
+    names the step ("中文 / English", the detail in Chinese only)."""
+    low, high = FIRST_START_SPANS[step]
+    chinese, english = FIRST_START_STEPS[step].split(" / ")
+
+    def report(fraction: float, message: str = "") -> None:
+        detail = message.split(" / ")[0]
+        progress(low + (high - low) * fraction, f"{chinese}{f'（{detail}）' if detail else ''} / {english}")
+
+    return report
+
+
+def first_start(spec_json: str, job_id: int, progress: Progress) -> dict:
+    """The rest of the first start: crawl everything (resuming an interrupted run), label the
+    comments, refresh the dashboard, retrain the recommenders on it all; seconds per step."""
+    import json
+    import time
+
+    from yinqing.services.errors import ServiceError
+
+    spec = json.loads(spec_json) | {"progress_span": FIRST_START_SPANS["crawl"]}
+    seconds, result = {}, {}
+    started = time.monotonic()
+    _span(progress, "crawl")(0.0)
+    result["crawl"] = crawl(json.dumps(spec), job_id)
+    seconds["crawl"] = round(time.monotonic() - started, 1)
+    for step, work in (("analyse", lambda p: analyse_comments(p)), ("stats", lambda p: refresh_dashboard()),
+                       ("train", lambda p: train_recommenders(p))):
+        started = time.monotonic()
+        _span(progress, step)(0.0)
+        try:
+            result[step] = work(_span(progress, step))
+        except ServiceError as exc:  # e.g. nothing to train on: the first start still ends
+            result[step] = {"skipped": exc.message}
+        seconds[step] = round(time.monotonic() - started, 1)
+    return {**result, "seconds": seconds}
+
+
+@huey.task()
+def first_start_task(job_id: int, spec_json: str) -> dict | None:
+    """Background job (kind "first_start"), queued by `yinqing bootstrap` after the first slice."""
+    return run_job(job_id, lambda progress: first_start(spec_json, job_id, progress))
+
+
+def queue_first_start(spec_json: str) -> int | None:
+    """Queue the rest of the first start, or re-queue an interrupted one (its crawl resumes).
+
+    Returns the job id; None when one is already waiting in the queue.
+    """
+    with session_scope(sessions()) as s:
+        job = job_records.latest_job(s, "first_start")
+        if job is not None and job.status in ("queued", "running") and _is_pending(job.id):
+            return None
+        if job is None or job.status in ("done", "failed"):
+            job = job_records.create_job(s, "first_start", _shown(spec_json))
+        else:
+            job.status, job.message = "queued", "排队中（继续上次的首次启动）/ queued (resuming)"
+        s.flush()
+        job_id = job.id
+    first_start_task(job_id, spec_json)
+    return job_id
+
+
+def _shown(spec_json: str) -> dict:
+    """What the Job row keeps of the crawl (never the database URL)."""
+    import json
+
+    spec = json.loads(spec_json)
+    return {"mode": spec["mode"], "source": spec["source"], "playlists": len(spec["ids"]) or spec["listing_limit"]}
+
+
+def _is_pending(job_id: int) -> bool:
+    """Whether a first-start task for this job waits in the queue (not lost with a killed worker)."""
+    return any(getattr(t, "name", "") == "first_start_task" and t.args and t.args[0] == job_id
+               for t in huey.pending())
+
+
 # ---------------------------------------------------------------- recommenders (GRU retraining)
 
 def train_recommenders(progress: Progress, epochs: int | None = None) -> dict:

@@ -90,6 +90,13 @@ def test_incremental_comment_crawl_fetches_only_newer_comments(crawl, standin, m
     # Page 1 (0-20) is all new, page 2 (20-40) reaches stored comments: the crawl stops there.
     assert standin.hits["/api/v1/resource/comments/<thread>"] == 2
     assert stored_comment_keys(session, sid) == comment_keys(mirror, sid, slice(0, 70))
+    # The first start's background crawl pages on past the stored comments.
+    standin.set_faults([])
+    code, summary = crawl(standin, "song", ids=[sid], comment_pages=5, comment_page_size=20,
+                          stop_at_stored_comments=False)
+    assert code == 0, summary
+    assert standin.hits["/api/v1/resource/comments/<thread>"] == 5
+    assert stored_comment_keys(session, sid) == comment_keys(mirror, sid, slice(0, 100))
 
 
 def test_toplists_artist_album_and_search_routes(crawl, standin, mirror, session):

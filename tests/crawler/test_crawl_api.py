@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from tests.crawler.crawler_helpers import count
 from yinqing import jobs
-from yinqing.models import Song, User
+from yinqing.models import Playlist, PlaylistTrack, Song, User
 from yinqing.services import jobs as job_records
 
 
@@ -76,3 +76,33 @@ def test_a_crawl_runs_as_a_job_and_reports_its_result(client, admin_headers, app
     r = client.post("/api/admin/crawls", json={"kind": "toplists"}, headers=admin_headers)
     assert r.status_code == 409 and queued.id
 
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"kind": "playlists", "category": "不存在"}, "category"),
+    ({"kind": "playlists", "order": "best"}, "order"),
+    ({"kind": "playlists", "playlists": 0}, "playlists"),
+    ({"kind": "playlists", "playlists": "many"}, "playlists"),
+])
+def test_bad_listing_crawls_are_refused(client, admin_headers, body, field):
+    r = client.post("/api/admin/crawls", json=body, headers=admin_headers)
+    assert r.status_code == 422, r.get_json()
+    assert field in r.get_json()["errors"]
+
+
+def test_an_admin_starts_a_listing_crawl(client, admin_headers, app, settings, db_url, standin, immediate_huey):
+    settings.netease_base_url, settings.crawl_rate = standin.url, 0.0
+    jobs.use_database(db_url)
+    categories = client.get("/api/admin/crawls", headers=admin_headers).get_json()["categories"]
+    assert categories[0] == "全部" and "华语" in categories
+    r = client.post("/api/admin/crawls", json={"kind": "playlists", "category": "华语", "order": "new",
+                                               "playlists": 5, "comment_pages": 0, "follow_artists": False,
+                                               "follow_albums": False}, headers=admin_headers)
+    assert r.status_code == 202, r.get_json()
+    job = client.get(f"/api/admin/crawls/{r.get_json()['id']}", headers=admin_headers).get_json()
+    assert job["status"] == "done", job
+    assert job["params"]["category"] == "华语" and job["params"]["listing_limit"] == 5
+    assert job["result"]["finish_reason"] == "finished" and standin.hits["/api/playlist/list"] == 1
+    with app.extensions["yinqing"]["sessionmaker"]() as s:
+        assert count(s, Playlist) == 1  # the one 华语 playlist of the mirror, with every track
+        assert count(s, PlaylistTrack, PlaylistTrack.playlist_id == 605415618) == 98

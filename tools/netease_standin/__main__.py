@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8163, help="0 picks a free port")
     parser.add_argument("--faults", default="", help='JSON spec or @file: {"seed":1,"rules":[{"kind":"http405","rate":0.1}]}')
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("--die-with-parent", action="store_true",
+                        help="stop when the process that started this one dies (Linux)")
     args = parser.parse_args(argv)
+    if args.die_with_parent:
+        _die_with_parent()
     try:
         faults = FaultInjector(*FaultInjector.parse(_read_spec(args.faults))) if args.faults else None
         started = time.monotonic()
@@ -36,6 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux
 
 
 def _read_spec(text: str) -> dict:

@@ -17,6 +17,8 @@ from tools.netease_standin.mirror import Mirror, public
 COMMENT_PAGE_MAX = 100
 SONG_DETAIL_MAX = 1000
 HOT_COMMENTS_SHOWN = 15
+LISTING_PAGE_MAX = 100
+LISTING_ORDERS = ("hot", "new")
 SEARCH_TYPES = {1: "songs", 10: "albums", 100: "artists", 1000: "playlists"}
 
 
@@ -126,6 +128,7 @@ def _after(response: Response) -> Response:
 def _register_routes(app: Flask) -> None:
     methods = ["GET", "POST"]
     app.add_url_rule("/api/toplist", view_func=toplist, methods=methods)
+    app.add_url_rule("/api/playlist/list", view_func=playlist_list, methods=methods)
     app.add_url_rule("/api/v6/playlist/detail", view_func=playlist_detail, methods=methods)
     app.add_url_rule("/api/v3/song/detail", view_func=song_detail, methods=methods)
     app.add_url_rule("/api/song/lyric", view_func=lyric, methods=methods)
@@ -140,6 +143,22 @@ def _register_routes(app: Flask) -> None:
 def toplist() -> Response:
     """`/api/toplist`: the genuine toplist-list body."""
     return answer(_mirror().toplists)
+
+
+def playlist_list() -> Response:
+    """`/api/playlist/list?cat=&order=hot|new&offset=&limit=&total=true`: the playlists the mirror
+    knows the tracks of, by tag (全部 = all), most played (hot) or newest (new) first."""
+    cat = request.values.get("cat") or "全部"
+    order = request.values.get("order") or "hot"
+    limit, offset = _int_arg("limit", 50), _int_arg("offset", 0)
+    if order not in LISTING_ORDERS or limit is None or offset is None or limit < 1 or offset < 0:
+        return _bad_request()
+    ranked = _mirror().listing(cat, order)
+    page = [public(p) for p in ranked[offset:offset + min(limit, LISTING_PAGE_MAX)]]
+    for playlist in page:
+        playlist.pop("trackIds", None)
+    return answer({"playlists": page, "total": len(ranked), "code": 200,
+                   "more": offset + len(page) < len(ranked), "cat": cat})
 
 
 def playlist_detail() -> Response:

@@ -90,6 +90,7 @@ def _register_blueprints(app: APIFlask) -> None:
         auth,
         crawl,
         docs_assets,
+        first_start,
         frontend,
         health,
         home,
@@ -103,7 +104,7 @@ def _register_blueprints(app: APIFlask) -> None:
     )
 
     for module in (health, auth, users, jobs, stats, songs, artists, albums, me, home, sentiment, crawl,
-                   recommend, docs_assets):
+                   recommend, first_start, docs_assets):
         app.register_blueprint(module.bp)
     # The SPA catch-all goes last so every /api route wins over it.
     app.register_blueprint(frontend.bp)

@@ -9,7 +9,14 @@ from yinqing.api.auth_deps import auth, require_admin
 from yinqing.api.deps import db_session, settings
 from yinqing.api.jobs import JobOut
 from yinqing.crawler.run import mirror_dir
-from yinqing.crawler.settings import MODES, CrawlRequestError, CrawlSpec
+from yinqing.crawler.settings import (
+    MAX_LISTED_PLAYLISTS,
+    MODES,
+    PLAYLIST_CATEGORIES,
+    PLAYLIST_ORDERS,
+    CrawlRequestError,
+    CrawlSpec,
+)
 from yinqing.services import jobs as job_records
 from yinqing.services.errors import InvalidInput, NotFound
 
@@ -17,6 +24,7 @@ SEARCH_TYPES = {"songs": 1, "albums": 10, "artists": 100, "playlists": 1000}
 # Parameters kept on the Job row (never the database URL).
 SHOWN = ("mode", "ids", "keyword", "comment_pages", "search_type", "search_limit", "follow_artists",
          "follow_albums", "source", "base_url", "rate")
+LISTING_SHOWN = ("category", "order", "listing_limit")
 
 
 class CrawlIn(Schema):
@@ -26,6 +34,12 @@ class CrawlIn(Schema):
     keyword = fields.String(load_default="", validate=Length(max=100))
     search_type = fields.String(load_default="songs", validate=OneOf(list(SEARCH_TYPES)))
     limit = fields.Integer(load_default=30, validate=Range(1, 100), metadata={"description": "search hits"})
+    category = fields.String(load_default="全部", validate=OneOf(PLAYLIST_CATEGORIES),
+                             metadata={"description": "playlists: the listing's category (全部 = all)"})
+    order = fields.String(load_default="hot", validate=OneOf(PLAYLIST_ORDERS),
+                          metadata={"description": "playlists: hot (most played) or new first"})
+    playlists = fields.Integer(load_default=100, validate=Range(1, MAX_LISTED_PLAYLISTS),
+                               metadata={"description": "playlists: how many to crawl from the listing"})
     comment_pages = fields.Integer(validate=Range(0, 100), metadata={"description": "comment pages per song"})
     follow_artists = fields.Boolean(load_default=True)
     follow_albums = fields.Boolean(load_default=True)
@@ -40,6 +54,7 @@ class CrawlListIn(Schema):
 class CrawlListOut(Schema):
     items = fields.List(fields.Nested(JobOut))
     mirror_available = fields.Boolean()
+    categories = fields.List(fields.String(), metadata={"description": "the playlist listing's categories"})
 
 
 bp = APIBlueprint("crawl", __name__, url_prefix="/api/admin/crawls", tag="crawl")
@@ -55,7 +70,8 @@ def start_crawl(body):
     require_admin(user)
     spec = _spec(body)
     session = db_session()
-    params = {k: getattr(spec, k) for k in SHOWN} | {"run_key": spec.run_key}
+    shown = SHOWN + (LISTING_SHOWN if spec.mode == "playlists" else ())
+    params = {k: getattr(spec, k) for k in shown} | {"run_key": spec.run_key}
     job = job_records.create_job(session, "crawl", params, user.id)  # 409 while another crawl is active
     session.commit()
     from yinqing.jobs import crawl_task
@@ -75,6 +91,7 @@ def _spec(body: dict) -> CrawlSpec:
             conf, body["kind"], ids=body["ids"], keyword=body["keyword"], comment_pages=body.get("comment_pages"),
             search_type=SEARCH_TYPES[body["search_type"]], search_limit=body["limit"],
             follow_artists=body["follow_artists"], follow_albums=body["follow_albums"], source=body["source"],
+            category=body["category"], order=body["order"], listing_limit=body["playlists"],
         ).validate()
     except CrawlRequestError as exc:
         raise InvalidInput(str(exc), {"crawl": [str(exc)]}) from exc
@@ -88,7 +105,8 @@ def _spec(body: dict) -> CrawlSpec:
 def list_crawls(query):
     require_admin(auth.current_user)
     jobs = job_records.list_jobs(db_session(), "crawl", query["limit"])
-    return {"items": [job_records.job_json(j) for j in jobs], "mirror_available": mirror_dir(settings()) is not None}
+    return {"items": [job_records.job_json(j) for j in jobs], "mirror_available": mirror_dir(settings()) is not None,
+            "categories": list(PLAYLIST_CATEGORIES)}
 
 
 @bp.get("/<int:job_id>")

@@ -316,6 +316,32 @@ def parse_toplist(body: Any, problems: Problems) -> list[PlaylistItem]:
     return out
 
 
+@dataclass
+class ListingPage:
+    """One page of a playlist listing: the playlists (metadata, no tracks), the total, whether more follow."""
+
+    playlists: list[PlaylistItem]
+    total: int | None
+    more: bool
+
+
+def parse_playlist_listing(body: Any, problems: Problems) -> ListingPage:
+    """`/api/playlist/list?cat=&order=&offset=&limit=&total=true`: {playlists, total, more, cat}.
+
+    A search for playlists answers a page of the same playlist objects under `result`, counted by
+    `playlistCount`; such a body reads the same way (more = the count goes past this page).
+    """
+    body = check_code(body)
+    page = body if "playlists" in body else as_dict(body.get("result")) or {}
+    items = [p for p in (parse_playlist(o, problems) for o in _list_of_dicts(page.get("playlists"), problems,
+                                                                             "playlists")) if p]
+    for item in items:
+        item.track_ids = None  # a listing carries no track list
+    if "total" in page or "more" in page:
+        return ListingPage(items, as_int(page.get("total")), page.get("more") is True)
+    return ListingPage(items, as_int(page.get("playlistCount")), False)
+
+
 # --- lyrics, comments -------------------------------------------------------------------------
 
 def parse_lyric(body: Any, song_id: int, problems: Problems) -> LyricItem | None:

@@ -77,6 +77,18 @@ def summarise(stats: dict, reason: str, seconds: float) -> dict:
     }
 
 
+def die_with_parent() -> None:
+    """Called in a child process (Linux): get SIGTERM when the parent dies, even by SIGKILL, so a stopped
+    server leaves no crawl or stand-in running behind it (a restart resumes the crawl instead)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the parent's own clean-up still stops its children on a normal exit
+
+
 def mirror_dir(settings: Settings) -> Path | None:
     """NETEASE_MIRROR_DIR, else ../shared/data/netease/mirror, when it holds a mirror."""
     folder = Path(settings.netease_mirror_dir) if settings.netease_mirror_dir else (
@@ -89,8 +101,8 @@ def standin_process(folder: Path) -> Iterator[str]:
     """Run the stand-in (tools/netease_standin, a repository tool) over `folder`; yields its URL."""
     if not (REPO_ROOT / "tools" / "netease_standin").is_dir():
         raise RuntimeError("tools/netease_standin is not here (it ships with the repository only)")
-    proc = subprocess.Popen([sys.executable, "-m", "tools.netease_standin", "--data", str(folder), "--port", "0"],
-                            cwd=str(REPO_ROOT), stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "tools.netease_standin", "--data", str(folder), "--port", "0",
+                             "--die-with-parent"], cwd=str(REPO_ROOT), stdout=subprocess.PIPE, text=True)
     try:
         found = re.search(r" on (http://\S+)", proc.stdout.readline())
         if not found:
@@ -125,6 +137,7 @@ def exit_code(summary: dict) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Subprocess entry point: one JSON spec in, one JSON summary line out."""
     argv = sys.argv[1:] if argv is None else argv
+    die_with_parent()
     spec = CrawlSpec.from_json(argv[0])
     summary = run_crawl(spec, log_level=os.environ.get("YINQING_CRAWL_LOG", "WARNING"))
     print(json.dumps(summary, ensure_ascii=False, default=str), flush=True)

@@ -10,9 +10,9 @@ from yinqing.models import Job
 from yinqing.models.types import MAX_ID, utcnow
 from yinqing.services.errors import Conflict, NotFound
 
-JOB_KINDS = ("crawl", "analyse", "train", "stats")
+JOB_KINDS = ("crawl", "analyse", "train", "stats", "first_start")
 # At most one job of these kinds is queued or running at a time (the database enforces it).
-EXCLUSIVE_KINDS = ("crawl", "train")
+EXCLUSIVE_KINDS = ("crawl", "train", "first_start")
 
 
 def create_job(session: Session, kind: str, params: dict | None = None, user_id: int | None = None) -> Job:
@@ -46,6 +46,11 @@ def list_jobs(session: Session, kind: str | None = None, limit: int = 50) -> lis
     if kind:
         query = query.where(Job.kind == kind)
     return list(session.scalars(query))
+
+
+def latest_job(session: Session, kind: str) -> Job | None:
+    """The newest job of this kind, or None."""
+    return session.scalar(select(Job).where(Job.kind == kind).order_by(Job.id.desc()).limit(1))
 
 
 def has_active_job(session: Session, kind: str) -> bool:

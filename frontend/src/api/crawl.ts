@@ -1,7 +1,8 @@
 /** /api/admin/crawls: start NetEase crawls and watch them (shapes mirror `yinqing/api/crawl.py`). */
 import { http } from './client'
 
-export type CrawlKind = 'toplists' | 'playlist' | 'artist' | 'album' | 'song' | 'search'
+export type CrawlKind = 'toplists' | 'playlist' | 'playlists' | 'artist' | 'album' | 'song' | 'search'
+export type PlaylistOrder = 'hot' | 'new'
 export type SearchType = 'songs' | 'albums' | 'artists' | 'playlists'
 
 export interface CrawlRequest {
@@ -14,6 +15,10 @@ export interface CrawlRequest {
   follow_artists?: boolean
   follow_albums?: boolean
   source?: 'site' | 'mirror'
+  /** playlists: the listing's category, order and how many playlists to crawl */
+  category?: string
+  order?: PlaylistOrder
+  playlists?: number
 }
 
 export interface CrawlSummary {
@@ -43,6 +48,7 @@ export interface CrawlJob {
 export interface CrawlList {
   items: CrawlJob[]
   mirror_available: boolean
+  categories: string[]
 }
 
 /** Queue a crawl; the server answers 202 with the job. */

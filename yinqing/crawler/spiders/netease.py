@@ -14,7 +14,7 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from yinqing.crawler import parsers as P
-from yinqing.crawler.items import CrawlMarkItem, ItemBatch, SongItem
+from yinqing.crawler.items import AlbumItem, ArtistItem, CrawlMarkItem, ItemBatch, SongItem
 from yinqing.crawler.settings import DEFAULT_TOPLISTS, CrawlSpec
 from yinqing.crawler.state import CrawlState
 
@@ -33,6 +33,8 @@ class NeteaseSpider(scrapy.Spider):
         self.problems = P.Problems()
         self.state = CrawlState(self.spec.database_url, self.spec.run_key)
         self.requested: set[str] = set()
+        self.listed: set[int] = set()  # playlists a listing crawl has taken (pages may overlap)
+        self.extras = set(self.spec.extras_for) if self.spec.extras_for is not None else None
         self.parse_seconds = 0.0
         self.fetch_seconds = 0.0  # summed download latency (requests overlap, so it exceeds wall time)
 
@@ -60,6 +62,8 @@ class NeteaseSpider(scrapy.Spider):
         elif spec.mode == "playlist":
             for pid in ids:
                 yield self.playlist_request(pid)
+        elif spec.mode == "playlists":
+            yield self.listing_request(0)
         elif spec.mode == "artist":
             for aid in ids:
                 yield self.api(f"/api/artist/{aid}", {}, self.parse_artist, follow=True, unit=f"artist:{aid}")
@@ -78,6 +82,13 @@ class NeteaseSpider(scrapy.Spider):
         return self.api("/api/v6/playlist/detail", {"id": pid, "n": self.spec.playlist_tracks}, self.parse_playlist,
                         unit=f"playlist:{pid}")
 
+    def listing_request(self, offset: int) -> scrapy.Request:
+        """A page of the site's playlist listing (a category, hot or new first)."""
+        spec = self.spec
+        params = {"cat": spec.category, "order": spec.order, "offset": offset,
+                  "limit": min(spec.listing_page_size, spec.listing_limit - offset), "total": "true"}
+        return self.api("/api/playlist/list", params, self.parse_listing, offset=offset)
+
     def song_detail_requests(self, song_ids: list[int]):
         """Song detail in batches of 100, for songs this run has not fetched yet."""
         todo = [i for i in dict.fromkeys(song_ids) if self.once(f"song:{i}")]
@@ -89,20 +100,29 @@ class NeteaseSpider(scrapy.Spider):
     def follow_songs(self, songs: list[SongItem]):
         """Lyrics, comments, artists and albums of songs in the crawl's scope."""
         spec = self.spec
-        since = self.state.newest_comment_ms([s.id for s in songs]) if spec.comment_pages else {}
-        for song in songs:
+        wanted = [s for s in songs if self.extras is None or s.id in self.extras]
+        incremental = spec.comment_pages and wanted and spec.stop_at_stored_comments
+        since = self.state.newest_comment_ms([s.id for s in wanted]) if incremental else {}
+        for song in wanted:
             if self.once(f"lyric:{song.id}"):
                 yield self.api("/api/song/lyric", {"id": song.id, "lv": -1, "kv": -1, "tv": -1}, self.parse_lyric,
                                song_id=song.id, unit=f"lyric:{song.id}")
             if spec.comment_pages and self.once(f"comments:{song.id}"):
                 cursor = self.state.cursor(f"comments:{song.id}") or {"page": 0, "since": since.get(song.id)}
                 yield self.comments_request(song.id, cursor)
+        for song in songs:
             for aid in (song.artist_ids or []) if spec.follow_artists else []:
                 if self.once(f"artist:{aid}"):
                     yield self.api(f"/api/artist/{aid}", {}, self.parse_artist, follow=False, unit=f"artist:{aid}")
             if spec.follow_albums and song.album_id and self.once(f"album:{song.album_id}"):
                 yield self.api(f"/api/v1/album/{song.album_id}", {}, self.parse_album, follow=False,
                                unit=f"album:{song.album_id}")
+
+    def skip_embedded_albums(self, items: list) -> None:
+        """Albums a body already gave in full (old-schema songs embed them): no detail request."""
+        for item in items:
+            if isinstance(item, AlbumItem) and item.raw is not None:
+                self.requested.add(f"album:{item.id}")
 
     def comments_request(self, song_id: int, cursor: dict) -> scrapy.Request:
         """The next comment page: offset paging near the top, `before=` paging deeper down."""
@@ -177,6 +197,23 @@ class NeteaseSpider(scrapy.Spider):
         yield from P.parse_toplist(body, self.problems)
 
     @guarded
+    def parse_listing(self, response, body):
+        """A page of the playlist listing: store the playlists, crawl each; the first page schedules the rest."""
+        page = P.parse_playlist_listing(body, self.problems)
+        offset, spec = response.meta["offset"], self.spec
+        for playlist in page.playlists:
+            if len(self.listed) < spec.listing_limit and playlist.id not in self.listed:
+                self.listed.add(playlist.id)
+                yield playlist
+                yield self.playlist_request(playlist.id)
+        end = min(spec.listing_limit, page.total) if page.total is not None else spec.listing_limit
+        if offset == 0 and page.total is not None:
+            for start in range(spec.listing_page_size, end, spec.listing_page_size):
+                yield self.listing_request(start)
+        elif page.total is None and page.more and page.playlists and offset + spec.listing_page_size < end:
+            yield self.listing_request(offset + spec.listing_page_size)
+
+    @guarded
     def parse_playlist(self, response, body):
         """A playlist: store it with its track order and embedded tracks; fetch the other tracks."""
         page = P.parse_playlist_detail(body, self.problems)
@@ -186,6 +223,7 @@ class NeteaseSpider(scrapy.Spider):
         songs = [i for i in page.items if isinstance(i, SongItem)]
         for i in songs:
             self.requested.add(f"song:{i.id}")
+        self.skip_embedded_albums(page.items)
         yield from self.follow_songs([s for s in songs if s.id in set(page.playlist.track_ids or [])])
         yield self.mark(response.meta["unit"])
 
@@ -197,6 +235,7 @@ class NeteaseSpider(scrapy.Spider):
         missing = set(response.meta["ids"]) - {s.id for s in songs}
         if missing:
             self.problems.add("song_unknown", len(missing))
+        self.skip_embedded_albums(items)
         yield from items
         yield from self.follow_songs(songs)
         for sid in response.meta["ids"]:
@@ -227,22 +266,26 @@ class NeteaseSpider(scrapy.Spider):
 
     @guarded
     def parse_artist(self, response, body):
-        """An artist and its hot songs (followed only when the artist is what was asked for)."""
+        """An artist, with its hot songs when the artist is what was asked for (an artist met
+        through a song adds only itself: its other songs are outside the crawl)."""
         artist, items = P.parse_artist_detail(body, self.problems)
         yield artist
-        yield from items
         if response.meta.get("follow"):
+            yield from items
             yield from self.follow_songs([i for i in items if isinstance(i, SongItem)])
         yield self.mark(response.meta["unit"])
 
     @guarded
     def parse_album(self, response, body):
-        """An album, its artists and songs (followed only when the album is what was asked for)."""
+        """An album and its artists, with its songs when the album is what was asked for (an album
+        met through a song adds only itself and its artists)."""
         album, items = P.parse_album_detail(body, self.problems)
         yield album
-        yield from items
         if response.meta.get("follow"):
+            yield from items
             yield from self.follow_songs([i for i in items if isinstance(i, SongItem)])
+        else:
+            yield from (i for i in items if isinstance(i, ArtistItem))
         yield self.mark(response.meta["unit"])
 
     @guarded
