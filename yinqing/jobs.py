@@ -197,8 +197,10 @@ def first_start(spec_json: str, job_id: int, progress: Progress) -> dict:
     _span(progress, "crawl")(0.0)
     result["crawl"] = crawl(json.dumps(spec), job_id)
     seconds["crawl"] = round(time.monotonic() - started, 1)
+    # The evaluation (模型评估) follows as a job of its own: the first start is done once every
+    # recommender serves what it learned from everything.
     for step, work in (("analyse", lambda p: analyse_comments(p)), ("stats", lambda p: refresh_dashboard()),
-                       ("train", lambda p: train_recommenders(p))):
+                       ("train", lambda p: train_recommenders(p, evaluate=False))):
         started = time.monotonic()
         _span(progress, step)(0.0)
         try:
@@ -206,6 +208,9 @@ def first_start(spec_json: str, job_id: int, progress: Progress) -> dict:
         except ServiceError as exc:  # e.g. nothing to train on: the first start still ends
             result[step] = {"skipped": exc.message}
         seconds[step] = round(time.monotonic() - started, 1)
+    with session_scope(sessions()) as s:
+        evaluation_job = job_records.create_job(s, "evaluate", {"after": "first_start"}).id
+    evaluate_recommenders_task(evaluation_job)
     return {**result, "seconds": seconds}
 
 
@@ -250,22 +255,36 @@ def _is_pending(job_id: int) -> bool:
 
 # ---------------------------------------------------------------- recommenders (GRU retraining)
 
-def train_recommenders(progress: Progress, epochs: int | None = None) -> dict:
+def train_recommenders(progress: Progress, epochs: int | None = None, evaluate: bool = True) -> dict:
     """Train the GRU on the database and publish a new model version (the API keeps serving
     the previous version until the switch), then refresh the stored evaluation (模型评估)."""
-    from yinqing.services import model_quality, recommend
-    from yinqing.services.errors import ServiceError
+    from yinqing.services import recommend
 
+    share = 0.6 if evaluate else 1.0
     with session_scope(sessions()) as s:
         result = recommend.train_models(s, Settings.from_env().model_dir / "recsys",
-                                        lambda f, m="": progress(0.6 * f, m), epochs)
+                                        lambda f, m="": progress(share * f, m), epochs)
+    if evaluate:
+        result.update(evaluate_recommenders(lambda f, m="": progress(0.6 + 0.4 * f, m)))
+    return result
+
+
+def evaluate_recommenders(progress: Progress) -> dict:
+    """Evaluate the app's recommenders on its data and store the table (模型评估)."""
+    from yinqing.services import model_quality
+    from yinqing.services.errors import ServiceError
+
     try:
         with session_scope(sessions()) as s:
-            table = model_quality.evaluate_app_models(s, lambda f, m="": progress(0.6 + 0.4 * f, m))
-        result["evaluated_at"] = table["computed_at"]
+            return {"evaluated_at": model_quality.evaluate_app_models(s, progress)["computed_at"]}
     except ServiceError as exc:  # too little data to hold a test split out: the model still serves
-        result["evaluation"] = exc.message
-    return result
+        return {"evaluation": exc.message}
+
+
+@huey.task()
+def evaluate_recommenders_task(job_id: int) -> dict | None:
+    """Background job (kind "evaluate"), queued when the first start is done."""
+    return run_job(job_id, evaluate_recommenders)
 
 
 @huey.task()

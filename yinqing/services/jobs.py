@@ -10,7 +10,7 @@ from yinqing.models import Job
 from yinqing.models.types import MAX_ID, utcnow
 from yinqing.services.errors import Conflict, NotFound
 
-JOB_KINDS = ("crawl", "analyse", "train", "stats", "first_start")
+JOB_KINDS = ("crawl", "analyse", "train", "stats", "first_start", "evaluate")
 # At most one job of these kinds is queued or running at a time (the database enforces it).
 EXCLUSIVE_KINDS = ("crawl", "train", "first_start")
 
