@@ -50,6 +50,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("delete", "/api/me/plays"): SIGNED_IN,
     ("get", "/api/me/plays"): SIGNED_IN,
     ("get", "/api/me/ratings"): SIGNED_IN,
+    ("get", "/api/first-start"): PUBLIC,
     ("get", "/api/recommend"): SIGNED_IN,
     ("get", "/api/recommend/evaluation"): ADMIN_ONLY,
     ("get", "/api/recommend/model"): PUBLIC,
