@@ -329,8 +329,13 @@ class GRU4Rec:
             own = np.asarray(context, dtype=np.int64)
             own = torch.from_numpy(own[(own >= 0) & (own < self.n_items)])
             prior = self._rules_prior([context])
-            followers = torch.from_numpy(prior.indices.astype(np.int64))
-            top = torch.topk(rough, min(2 * n + 200, self.n_items)).indices
+            width = min(2 * n + 200, self.n_items)
+            # The strongest followers join the candidates (a context can have thousands; beyond the
+            # best `width` by the prior only a GRU score in the rough top could lift one, and then
+            # it is a candidate anyway). Every candidate gets its full prior below.
+            best = np.argpartition(-prior.data, width - 1)[:width] if prior.nnz > width else slice(None)
+            followers = torch.from_numpy(prior.indices[best].astype(np.int64))
+            top = torch.topk(rough, width).indices
             candidates = torch.unique(torch.cat([top, own, followers]))
             exact = self.net.items.index_select(0, candidates) @ h[0] + self.net.bias.index_select(0, candidates)
             if self.repeat > 0 or prior.nnz:  # score's mixture, on the candidates only
@@ -340,7 +345,7 @@ class GRU4Rec:
                     exact += self._repeat_share([context])[0].index_select(0, candidates)
                 if prior.nnz:
                     dense = torch.zeros(self.n_items)
-                    dense[followers] = torch.from_numpy(prior.data.astype(np.float32))
+                    dense[torch.from_numpy(prior.indices.astype(np.int64))] = torch.from_numpy(prior.data.astype(np.float32))
                     exact += dense.index_select(0, candidates)
             return candidates[torch.argsort(exact, descending=True, stable=True)[:n]].numpy()
 

@@ -550,10 +550,14 @@ def recommend_for_history(session: Session, history: list[int], exclude: set[int
                 message = "推荐模型正在构建中，先为你推荐热门歌曲 / models are being built: popular songs for now"
             else:
                 items = _cf_items(state, algorithm_used, history, exclude, pool)
-    taken = exclude | {s for s, _, _ in items}
-    items += _taste_fill(session, history, taken, pool + FILL_POOL)
     artists = artist_keys(session, [s for s, _, _ in items])
-    items = diversify(items, lambda item: artists.get(item[0], ()), k)
+    row = diversify(items, lambda item: artists.get(item[0], ()), k)
+    if len(row) < k:  # the popular fill (several queries) only where the model's songs run short
+        taken = exclude | {s for s, _, _ in items}
+        items += _taste_fill(session, history, taken, pool + FILL_POOL)
+        artists = artist_keys(session, [s for s, _, _ in items])
+        row = diversify(items, lambda item: artists.get(item[0], ()), k)
+    items = row
     # Every rated song is excluded, so no card has a rating to look up (``my_rating`` stays None).
     return {"message": message, "model_version": version, "items": _with_cards(session, None, items)}
 
