@@ -21,7 +21,7 @@ export function trainingCurveOption(curve: CurvePoint[] | null | undefined): ECh
     grid: { left: 56, right: 72, top: 40, bottom: 40 },
     xAxis: { type: 'category', name: translate('eval.curve.epoch'), data: curve.map((p) => String(p.epoch)) },
     yAxis: [
-      { type: 'value', name: loss, scale: true },
+      { type: 'value', name: loss, min: 0 },
       { type: 'value', name: speed, splitLine: { show: false } },
     ],
     series: [
