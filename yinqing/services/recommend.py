@@ -554,9 +554,9 @@ def recommend_for_history(session: Session, history: list[int], exclude: set[int
     row = diversify(items, lambda item: artists.get(item[0], ()), k)
     if len(row) < k:  # the popular fill (several queries) only where the model's songs run short
         taken = exclude | {s for s, _, _ in items}
-        items += _taste_fill(session, history, taken, pool + FILL_POOL)
-        artists = artist_keys(session, [s for s, _, _ in items])
-        row = diversify(items, lambda item: artists.get(item[0], ()), k)
+        fill = _taste_fill(session, history, taken, pool + FILL_POOL)
+        artists.update(artist_keys(session, [s for s, _, _ in fill]))  # the candidates' are known
+        row = diversify(items + fill, lambda item: artists.get(item[0], ()), k)
     items = row
     # Every rated song is excluded, so no card has a rating to look up (``my_rating`` stays None).
     return {"message": message, "model_version": version, "items": _with_cards(session, None, items)}
